@@ -1,0 +1,21 @@
+"""Everything a local CivicPulse shows out of the box, loaded in dependency order."""
+
+from accounts.demo import create_demo_accounts
+from neighborhoods.demo import load_demo_neighborhoods
+
+
+def load_demo_data(*, stdout=None) -> None:
+    """Idempotent: a second run creates nothing and changes nothing."""
+
+    def say(line: str) -> None:
+        if stdout is not None:
+            stdout.write(line)
+
+    result = load_demo_neighborhoods()
+    say(
+        f"Neighborhoods: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
+    accounts = create_demo_accounts()
+    created = sum(1 for _, was_created in accounts if was_created)
+    say(f"Demo accounts: {created} created, {len(accounts) - created} already there.")

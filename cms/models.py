@@ -1,0 +1,27 @@
+"""Wagtail page types of the public site."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The city's front page: the call to report, and what is happening."""
+
+    intro = models.CharField(
+        max_length=250,
+        default="See a problem on your street? Report it, follow it to the fix, "
+        "and help plan your neighborhood.",
+        help_text="One sentence under the site name.",
+    )
+    body = RichTextField(
+        blank=True, features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = "home page"

@@ -1,0 +1,36 @@
+"""Template context every page needs: the site navigation."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (label, URL name). An entry shows only once its feature's URL exists, so the
+# navigation never links to a page that is not there.
+NAVIGATION = [
+    ("Map", "engagement:map"),
+    ("Report a problem", "engagement:report"),
+    ("Neighborhoods", "neighborhoods:index"),
+    ("Activity", "activity:feed"),
+    ("Leaderboards", "points:leaderboards"),
+    ("Performance", "engagement:performance"),
+]
+
+
+def _resolved_navigation() -> list[tuple[str, str]]:
+    items = []
+    for label, name in NAVIGATION:
+        try:
+            items.append((label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def site_navigation(request: HttpRequest) -> dict:
+    items = _resolved_navigation()
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "current": path.startswith(url)}
+            for label, url in items
+        ]
+    }

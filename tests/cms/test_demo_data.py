@@ -1,0 +1,55 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from accounts.demo import DEMO_ACCOUNTS
+from accounts.models import User
+from neighborhoods.models import Neighborhood
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_data_is_idempotent(capsys):
+    call_command("load_demo_data")
+    first = capsys.readouterr().out
+    assert "26 created" in first
+    call_command("load_demo_data")
+    second = capsys.readouterr().out
+    assert "0 created" in second and "26 unchanged" in second
+    assert Neighborhood.objects.count() == 26
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_demo_accounts_can_sign_in_with_printed_logins(capsys):
+    call_command("load_demo_data")
+    call_command("demo_logins")
+    printed = capsys.readouterr().out
+    for account in DEMO_ACCOUNTS:
+        assert account.email in printed and account.password in printed
+        assert EmailAddress.objects.get(email=account.email).verified
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"login": account.email, "password": account.password}
+        )
+        assert response.status_code == 302, account.role
+        assert response["Location"] == "/accounts/profile/"
+
+
+def test_staff_and_organizer_may_enter_the_cms_but_residents_not():
+    call_command("load_demo_data")
+    for role, allowed in (
+        ("staff", True),
+        ("organizer", True),
+        ("admin", True),
+        ("resident", False),
+    ):
+        user = User.objects.get(email=f"{role}@civicpulse.local")
+        assert user.has_perm("wagtailadmin.access_admin") is allowed, role
+
+
+@override_settings(DEMO_DATA_ALLOWED=False)
+def test_demo_data_is_refused_where_not_allowed():
+    with pytest.raises(CommandError, match="not allowed"):
+        call_command("load_demo_data")
+    assert not User.objects.exists()
