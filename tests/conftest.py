@@ -20,12 +20,30 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been flushed by transactional tests of
+    an earlier run, taking the migration-made home page with it."""
+    from cms.services import ensure_home_page
+
+    with django_db_blocker.unblock():
+        ensure_home_page()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached lookups must not leak between tests."""
+    """Rate-limit counters and cached lookups must not leak between tests.
+
+    The neighborhood lookup index is per process, and rolled-back test rows
+    send no signal to invalidate it.
+    """
+    from neighborhoods import boundary_index
+
     cache.clear()
+    boundary_index.reset()
     yield
     cache.clear()
+    boundary_index.reset()
 
 
 @pytest.fixture

@@ -254,9 +254,22 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 10,
     "MAX_ZOOM": 19,
-    "TILES": env(
-        "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    ),
+    "TILES": [
+        (
+            "Streets",
+            env(
+                "MAP_TILES_URL",
+                default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            ),
+            {
+                "attribution": env(
+                    "MAP_TILES_ATTRIBUTION",
+                    default="&copy; OpenStreetMap contributors",
+                ),
+                "maxZoom": 19,
+            },
+        )
+    ],
     "ATTRIBUTION_PREFIX": "CivicPulse",
     "RESET_VIEW": False,
 }

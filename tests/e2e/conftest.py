@@ -146,8 +146,10 @@ def live_server_process(
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """One Chromium per module: Playwright's sync API keeps an event loop
+    running in this thread while it is open, which async tests cannot share."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

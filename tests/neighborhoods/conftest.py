@@ -5,21 +5,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from neighborhoods import boundary_index
 from neighborhoods.demo import load_demo_neighborhoods
 
 BOSTON_GEOJSON = (
     Path(settings.BASE_DIR) / "demo" / "data" / "boston_neighborhoods.geojson"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_boundary_index():
-    """Rolled-back test data sends no signal, so the per-process lookup index
-    would otherwise carry one test's neighborhoods into the next."""
-    boundary_index.reset()
-    yield
-    boundary_index.reset()
 
 
 @pytest.fixture(scope="session")

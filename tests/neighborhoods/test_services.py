@@ -241,6 +241,35 @@ def test_geometry_beyond_repair_is_skipped_with_its_reason():
     assert not Neighborhood.objects.filter(slug="flatland").exists()
 
 
+@pytest.mark.parametrize(
+    ("bad_feature", "reason"),
+    [
+        (
+            feature("Garbled", {"type": "Polygon", "coordinates": [["x", "y"]]}),
+            "('Garbled'): malformed coordinates",
+        ),
+        (
+            feature("", square(west=-71.0, south=42.1, size=0.01)),
+            "no value for 'name'",
+        ),
+        (
+            feature("Feet", square(west=770000, south=2950000, size=500)),
+            "('Feet'): coordinates are not longitude/latitude",
+        ),
+    ],
+)
+def test_unusable_polygon_features_are_skipped_with_a_reason(bad_feature, reason):
+    data = collection(
+        feature("Uptown", square(west=-71.0, south=42.0, size=0.01)), bad_feature
+    )
+
+    result = load_neighborhoods_from_geojson(data=data)
+
+    assert (result.created, result.skipped) == (1, 1)
+    assert reason in result.skipped_reasons[0]
+    assert Neighborhood.objects.count() == 1
+
+
 def test_features_sharing_a_name_become_one_boundary():
     data = collection(
         feature("Twin Hills", square(west=-71.0, south=42.0, size=0.01)),
