@@ -1,4 +1,4 @@
-"""Websocket routes of the live activity feed."""
+"""Websocket routes of the live activity feed and personal notifications."""
 
 from django.urls import path
 
@@ -7,4 +7,5 @@ from . import consumers
 websocket_urlpatterns = [
     path("ws/activity/", consumers.ActivityFeedConsumer.as_asgi()),
     path("ws/activity/<slug:neighborhood>/", consumers.ActivityFeedConsumer.as_asgi()),
+    path("ws/me/", consumers.PersonalConsumer.as_asgi()),
 ]

@@ -1,6 +1,7 @@
 """Everything a local CivicPulse shows out of the box, loaded in dependency order."""
 
 from accounts.demo import create_demo_accounts
+from engagement.demo_catalogue import load_demo_catalogue
 from neighborhoods.demo import load_demo_neighborhoods
 
 
@@ -16,6 +17,8 @@ def load_demo_data(*, stdout=None) -> None:
         f"Neighborhoods: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
     )
+    catalogue = load_demo_catalogue()
+    say(f"Services: {catalogue.summary()}.")
     accounts = create_demo_accounts()
     created = sum(1 for _, was_created in accounts if was_created)
     say(f"Demo accounts: {created} created, {len(accounts) - created} already there.")

@@ -5,6 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from activity.selectors import public_feed_page
+
 
 class HomePage(Page):
     """The city's front page: the call to report, and what is happening."""
@@ -25,3 +27,8 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["activity_page"] = public_feed_page()
+        return context

@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("neighborhoods/", include("neighborhoods.urls")),
+    path("", include("activity.urls")),
+    path("", include("engagement.urls")),
 ]
 
 if settings.DEBUG:

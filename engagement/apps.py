@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class EngagementConfig(AppConfig):
     name = "engagement"
+    verbose_name = "Service requests"

@@ -1,6 +1,8 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from activity.selectors import public_feed_page
+
 from .selectors import (
     get_neighborhood,
     list_neighborhoods,
@@ -32,5 +34,6 @@ def neighborhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "neighborhood": neighborhood,
             "map_data": neighborhood_map_data(neighborhood=neighborhood),
+            "activity_page": public_feed_page(neighborhood_slug=neighborhood.slug),
         },
     )

@@ -121,10 +121,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
+    # The channel layer carries the live activity feed only; it is best-effort
+    # by design (browsers fetch what they missed from /api/activity), so these
+    # limits favour dropping over piling up:
+    # - capacity: messages that may wait for one websocket connection. A burst
+    #   (a crew closing a street's worth of requests) fits; past it a stuck
+    #   client loses messages instead of growing Redis memory without bound.
+    # - expiry: seconds a message may wait unread. A client that has not read
+    #   it by then is stuck or gone, and catches up over HTTP when it returns.
+    # - group_expiry: a connection older than this silently leaves its groups;
+    #   it matches daphne's default --websocket_timeout (one day), so a socket
+    #   never outlives its group membership.
+    # - socket_connect_timeout: an unreachable Redis fails a publish in two
+    #   seconds instead of holding the web request that published.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=200),
+                "expiry": env.int("CHANNEL_LAYER_EXPIRY", default=30),
+                "group_expiry": env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=86400),
+            },
         }
     }
     CACHES = {
@@ -282,5 +300,22 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail's search and reference-index tasks log every run at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
+
+# --- Service requests -----------------------------------------------------
+
+REPORTS_PER_HOUR = env.int("REPORTS_PER_HOUR", default=10)
+SUPPORTS_PER_HOUR = env.int("SUPPORTS_PER_HOUR", default=60)
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_PER_REPORT = 3
+# "known": addresses the city already has from its requests; "nominatim":
+# a Nominatim-compatible service at GEOCODER_URL.
+GEOCODER = env("GEOCODER", default="known")
+GEOCODER_URL = env("GEOCODER_URL", default="https://nominatim.openstreetmap.org")
+GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", default="CivicPulse/0.1")
