@@ -2,6 +2,7 @@
 
 from accounts.demo import create_demo_accounts
 from engagement.demo_catalogue import load_demo_catalogue
+from engagement.demo_requests import import_demo_requests
 from neighborhoods.demo import load_demo_neighborhoods
 
 
@@ -19,6 +20,8 @@ def load_demo_data(*, stdout=None) -> None:
     )
     catalogue = load_demo_catalogue()
     say(f"Services: {catalogue.summary()}.")
+    for imported in import_demo_requests():
+        say(f"311 requests: {imported.summary()}")
     accounts = create_demo_accounts()
     created = sum(1 for _, was_created in accounts if was_created)
     say(f"Demo accounts: {created} created, {len(accounts) - created} already there.")

