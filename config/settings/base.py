@@ -319,3 +319,20 @@ PHOTO_MAX_PER_REPORT = 3
 GEOCODER = env("GEOCODER", default="known")
 GEOCODER_URL = env("GEOCODER_URL", default="https://nominatim.openstreetmap.org")
 GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", default="CivicPulse/0.1")
+
+# --- Open311 GeoReport v2 API -----------------------------------------------
+
+# The one jurisdiction this endpoint serves; clients may omit it.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="civicpulse.example")
+OPEN311_CONTACT = env(
+    "OPEN311_CONTACT",
+    default="Questions about the API: email open311@civicpulse.example.",
+)
+OPEN311_KEY_SERVICE = env(
+    "OPEN311_KEY_SERVICE",
+    default="Reading needs no key. To file requests, ask the city's 311 team for "
+    "a key at open311@civicpulse.example, naming your app.",
+)
+# "production" or "test", as announced by discovery.
+OPEN311_ENDPOINT_TYPE = env("OPEN311_ENDPOINT_TYPE", default="production")
+OPEN311_POSTS_PER_HOUR = env.int("OPEN311_POSTS_PER_HOUR", default=600)

@@ -2,8 +2,11 @@
 
 from .catalogue import AttributeDatatype, Department, Service, ServiceAttribute
 from .requests import (
+    ClosureReason,
     DetailedStatus,
+    FixStatus,
     Follow,
+    Priority,
     RequestPhoto,
     RequestStatus,
     RequestUpdate,
@@ -11,12 +14,16 @@ from .requests import (
     Source,
     Support,
 )
+from .staff import StaffMembership, StaffRole
 
 __all__ = [
     "AttributeDatatype",
+    "ClosureReason",
     "Department",
     "DetailedStatus",
+    "FixStatus",
     "Follow",
+    "Priority",
     "RequestPhoto",
     "RequestStatus",
     "RequestUpdate",
@@ -24,5 +31,11 @@ __all__ = [
     "ServiceAttribute",
     "ServiceRequest",
     "Source",
+    "StaffMembership",
+    "StaffRole",
     "Support",
 ]
+
+from .api import ApiKey, CatalogueChangeset, RequestContact, RequestToken
+
+__all__ += ["ApiKey", "CatalogueChangeset", "RequestContact", "RequestToken"]

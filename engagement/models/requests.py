@@ -29,6 +29,31 @@ class DetailedStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ClosureReason(models.TextChoices):
+    FIXED = "fixed", "Fixed"
+    DUPLICATE = "duplicate", "Duplicate of another request"
+    NOT_CITY = "not_city", "Not the city's responsibility"
+    REFERRED = "referred", "Referred to another agency"
+    NO_ACTION = "no_action", "No further action"
+
+
+class FixStatus(models.TextChoices):
+    """What the reporter and supporters said of a fix (closed as fixed only)."""
+
+    NONE = "", "Not applicable"
+    PENDING = "pending", "Awaiting confirmation"
+    VERIFIED = "verified", "Fix confirmed"
+    DISPUTED = "disputed", "Fix disputed"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 0, "Low"
+    NORMAL = 1, "Normal"
+    HIGH = 2, "High"
+    URGENT = 3, "Urgent"
+
+
 class Source(models.TextChoices):
     WEB = "web", "Web"
     API = "api", "Open311 API"
@@ -90,6 +115,40 @@ class ServiceRequest(models.Model):
     updated_datetime = models.DateTimeField()
     expected_datetime = models.DateTimeField(null=True, blank=True)
     closed_datetime = models.DateTimeField(null=True, blank=True)
+    # The staff workflow (see engagement.services.workflow).
+    acknowledged_datetime = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(
+        max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.NORMAL
+    )
+    reopened = models.BooleanField(
+        default=False, help_text="Back in the queue after a disputed fix."
+    )
+    fix_status = models.CharField(
+        max_length=12, choices=FixStatus.choices, blank=True, default=FixStatus.NONE
+    )
+    on_time = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Closed by its expected time; unknown without a service level.",
+    )
+    overdue_notified_datetime = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_datetime"]
@@ -105,6 +164,7 @@ class ServiceRequest(models.Model):
             models.Index(
                 fields=["neighborhood", "requested_datetime"], name="sr_nbhd_time"
             ),
+            models.Index(fields=["status", "closed_datetime"], name="sr_status_closed"),
         ]
 
     def __str__(self) -> str:
