@@ -39,3 +39,7 @@ __all__ = [
 from .api import ApiKey, CatalogueChangeset, RequestContact, RequestToken
 
 __all__ += ["ApiKey", "CatalogueChangeset", "RequestContact", "RequestToken"]
+
+from .workflow import FixAnswer, FixConfirmation, ResponseTemplate, SentEmail
+
+__all__ += ["FixAnswer", "FixConfirmation", "ResponseTemplate", "SentEmail"]

@@ -5,6 +5,8 @@ from django.test import Client, override_settings
 
 from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
+from activity.models import Activity
+from engagement.models import ServiceRequest
 from neighborhoods.models import Neighborhood
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,14 @@ def test_load_demo_data_is_idempotent(capsys):
     assert "0 created" in second and "26 unchanged" in second
     assert Neighborhood.objects.count() == 26
     assert User.objects.count() == len(DEMO_ACCOUNTS)
+    # Real Boston 311 samples, and three reports filed as a resident would,
+    # which put something on the live feed.
+    assert ServiceRequest.objects.filter(source="import").count() > 7000
+    resident_reports = ServiceRequest.objects.filter(
+        reporter__email="resident@civicpulse.local"
+    )
+    assert resident_reports.count() == 3
+    assert Activity.objects.filter(kind="request.filed").count() == 3
 
 
 def test_demo_accounts_can_sign_in_with_printed_logins(capsys):
