@@ -4,6 +4,7 @@ from accounts.demo import create_demo_accounts
 from engagement.demo_catalogue import load_demo_catalogue
 from engagement.demo_reports import file_demo_reports
 from engagement.demo_requests import import_demo_requests
+from engagement.demo_staff import create_demo_staff_membership
 from neighborhoods.demo import load_demo_neighborhoods
 
 
@@ -26,4 +27,5 @@ def load_demo_data(*, stdout=None) -> None:
     accounts = create_demo_accounts()
     created = sum(1 for _, was_created in accounts if was_created)
     say(f"Demo accounts: {created} created, {len(accounts) - created} already there.")
+    create_demo_staff_membership()
     say(f"Demo reports by the demo resident: {file_demo_reports()} filed.")

@@ -25,8 +25,23 @@ def _resolved_navigation() -> list[tuple[str, str]]:
     return items
 
 
+def _staff_navigation(request: HttpRequest) -> list[tuple[str, str]]:
+    """The staff queue, for people who work in a department's queue only."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from engagement.selectors.staff import is_staff_member
+
+    if not is_staff_member(user=user):
+        return []
+    try:
+        return [("Staff queue", reverse("engagement:staff_queue"))]
+    except NoReverseMatch:
+        return []
+
+
 def site_navigation(request: HttpRequest) -> dict:
-    items = _resolved_navigation()
+    items = _resolved_navigation() + _staff_navigation(request)
     path = request.path
     return {
         "nav_items": [

@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from engagement.open311.openapi import openapi_schema
+
 from . import health
 
 # Both admins sign in through allauth, so one set of rate limits guards logins.
@@ -27,6 +29,8 @@ urlpatterns = [
     path("neighborhoods/", include("neighborhoods.urls")),
     path("", include("activity.urls")),
     path("", include("engagement.urls")),
+    path("open311/v2/", include("engagement.open311.urls")),
+    path("api/schema/", openapi_schema, name="api_schema"),
 ]
 
 if settings.DEBUG:

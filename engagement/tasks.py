@@ -38,3 +38,21 @@ def send_report_receipt(request_id: int) -> bool:
         [request.reporter.email],
     )
     return True
+
+
+# Celery's autodiscovery imports only ``tasks``: the workflow's tasks register
+# through this import.
+from .tasks_workflow import (  # noqa: E402
+    expire_unconfirmed_fixes,
+    flag_overdue_requests,
+    send_overdue_email,
+    send_status_change_emails,
+)
+
+__all__ = [
+    "expire_unconfirmed_fixes",
+    "flag_overdue_requests",
+    "send_overdue_email",
+    "send_report_receipt",
+    "send_status_change_emails",
+]

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from .urls_map import urlpatterns as map_urlpatterns
+from .urls_performance import urlpatterns as performance_urlpatterns
+from .urls_staff import urlpatterns as staff_urlpatterns
 from .views import api, report, requests
 
 app_name = "engagement"
@@ -15,4 +17,6 @@ urlpatterns = [
     path("api/geocode", api.geocode, name="api_geocode"),
     path("api/requests/nearby", api.nearby, name="api_nearby"),
     *map_urlpatterns,
+    *performance_urlpatterns,
+    *staff_urlpatterns,
 ]

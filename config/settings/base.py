@@ -336,3 +336,15 @@ OPEN311_KEY_SERVICE = env(
 # "production" or "test", as announced by discovery.
 OPEN311_ENDPOINT_TYPE = env("OPEN311_ENDPOINT_TYPE", default="production")
 OPEN311_POSTS_PER_HOUR = env.int("OPEN311_POSTS_PER_HOUR", default=600)
+
+# --- Staff workflow ---------------------------------------------------------
+# Days the reporter and supporters have to say whether a fix worked.
+FIX_CONFIRMATION_DAYS = 14
+CELERY_BEAT_SCHEDULE["flag-overdue-requests"] = {
+    "task": "engagement.tasks_workflow.flag_overdue_requests",
+    "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["expire-unconfirmed-fixes"] = {
+    "task": "engagement.tasks_workflow.expire_unconfirmed_fixes",
+    "schedule": 60 * 60,
+}

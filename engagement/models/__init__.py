@@ -40,6 +40,11 @@ from .api import ApiKey, CatalogueChangeset, RequestContact, RequestToken
 
 __all__ += ["ApiKey", "CatalogueChangeset", "RequestContact", "RequestToken"]
 
-from .workflow import FixAnswer, FixConfirmation, ResponseTemplate, SentEmail
+from .workflow import (  # noqa: E402
+    FixAnswer,
+    FixConfirmation,
+    ResponseTemplate,
+    SentEmail,
+)
 
 __all__ += ["FixAnswer", "FixConfirmation", "ResponseTemplate", "SentEmail"]

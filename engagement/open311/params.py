@@ -48,6 +48,9 @@ def parse_datetime_param(name: str, raw: str | None) -> datetime | None:
             f"{name} must be an ISO 8601 datetime such as 2026-05-24T00:00:00Z "
             "or 2026-05-24T00:00:00-04:00.",
         )
+    # The 90-day window arithmetic must not overflow at the ends of time.
+    if not 1900 <= parsed.year <= 9000:
+        raise Open311Error(400, f"{name} must be a year from 1900 to 9000.")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -98,5 +101,7 @@ def attribute_answers(data: QueryDict) -> dict[str, str | list[str]]:
     for key, values in data.lists():
         match = _ATTRIBUTE.match(key)
         if match:
-            answers.setdefault(match.group(1), []).extend(values)
+            answers.setdefault(match.group(1), []).extend(
+                v.replace("\x00", "") for v in values
+            )
     return {code: v[0] if len(v) == 1 else v for code, v in answers.items()}

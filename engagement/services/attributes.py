@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import AttributeDatatype, Service, ServiceAttribute
+from ..text import clean_text
 
 MAX_TEXT = 2000
 
@@ -64,7 +65,7 @@ def _clean_one(attr: ServiceAttribute, raw: Any) -> Any:
         return chosen
     if isinstance(raw, (list, tuple)):
         raw = raw[0] if raw else ""
-    text = str(raw).strip()
+    text = clean_text(str(raw))
     if kind == AttributeDatatype.SINGLEVALUELIST:
         if text not in attr.value_keys():
             raise ValueError(

@@ -36,6 +36,7 @@ from ..models import (
     Support,
 )
 from ..models.requests import MAX_DESCRIPTION_LENGTH
+from ..text import clean_text
 from .attributes import clean_attribute_answers
 from .photos import clean_photo
 
@@ -107,7 +108,8 @@ def create_service_request(
     errors: dict[str, Any] = {}
     if not service.active:
         errors["service"] = "That category is no longer taken; please choose another."
-    description = (description or "").strip()
+    description = clean_text(description)
+    address = clean_text(address)
     if len(description) > MAX_DESCRIPTION_LENGTH:
         errors["description"] = (
             f"Please keep the description under {MAX_DESCRIPTION_LENGTH} characters "
@@ -149,7 +151,7 @@ def create_service_request(
             long=long,
             public_lat=public_lat,
             public_long=public_long,
-            address=address.strip()[:300],
+            address=address[:300],
             neighborhood=neighborhood,
             attributes=answers,
             reporter=reporter,
@@ -222,7 +224,7 @@ def update_report_by_reporter(
         raise PermissionDenied(
             "This report is already being worked on, so it can no longer be changed."
         )
-    description = description.strip()
+    description = clean_text(description)
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise ValidationError(
             {

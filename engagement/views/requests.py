@@ -12,6 +12,7 @@ from accounts.ratelimits import RateLimited
 from ..forms import EditReportForm
 from ..models import ServiceRequest
 from ..selectors.requests import answered_attributes, relationship, request_for_page
+from ..selectors.staff import fix_panel
 from ..services import requests as request_services
 
 
@@ -40,6 +41,7 @@ def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "approximate": service_request.service.sensitive,
             },
             **relationship(user=request.user, request=service_request),
+            **fix_panel(user=request.user, request=service_request),
         },
     )
 

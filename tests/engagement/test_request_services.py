@@ -235,3 +235,11 @@ def test_only_the_reporter_may_edit_and_only_while_new():
         svc.update_report_by_reporter(
             user=request.reporter, request=request, description="late", anonymous=False
         )
+
+
+def test_control_characters_are_stripped_from_text(boston):
+    request = file(
+        description="Hole\x00 here\x07\nsecond line", address="1 Main\x00 St"
+    )
+    assert request.description == "Hole here\nsecond line"
+    assert request.address == "1 Main St"

@@ -13,6 +13,8 @@ from math import isfinite
 from pathlib import Path
 from typing import IO, Any
 
+from ...text import clean_text as strip_controls
+
 BOSTON_CSV = "boston-csv"
 OPEN311_JSON = "open311-json"
 MAPPED_CSV = "csv"
@@ -44,6 +46,7 @@ _BOSTON_COLUMNS = {
     "requested_datetime": ("open_dt",),
     "expected_datetime": ("sla_target_dt", "target_dt"),
     "closed_datetime": ("closed_dt",),
+    "on_time": ("ontime_status", "ontime", "on_time"),
     "status": ("case_status",),
     "status_notes": ("closure_reason",),
     "description": ("case_title",),
@@ -211,10 +214,11 @@ def open311_records(
 
 
 def clean_text(value: Any) -> str:
+    """A cell's text: HTML entities decoded, control characters dropped."""
     if value is None:
         return ""
     value = str(value).strip()
-    return html.unescape(value) if "&" in value else value
+    return strip_controls(html.unescape(value) if "&" in value else value)
 
 
 def record_point(record: dict[str, Any]) -> tuple[float, float] | None:

@@ -41,6 +41,7 @@ _DETAILED = {
     "assigned": DetailedStatus.ACKNOWLEDGED,
     "acknowledged": DetailedStatus.ACKNOWLEDGED,
 }
+_ON_TIME = {"ONTIME": True, "OVERDUE": False}
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _NEW_SERVICE = Service(sensitive=False)
 _LOCATED_MEMORY = 200_000  # places remembered per run; bounds memory use
@@ -201,6 +202,11 @@ class Importer:
             # Open311 has no close time; a closed request was last updated
             # when it was closed.
             "closed_datetime": (closed or updated) if is_closed else None,
+            # Boston says ONTIME or OVERDUE; for an open case that is only its
+            # state at export time, so it is kept for closed cases alone.
+            "on_time": _ON_TIME.get(clean_text(record.get("on_time")).upper())
+            if is_closed
+            else None,
         }
 
     def _locate(
