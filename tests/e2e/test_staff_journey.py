@@ -16,11 +16,15 @@ def sign_in(page, user):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
-    page.wait_for_url("**/accounts/profile/")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    assert page.url.endswith("/accounts/profile/"), page.locator("body").inner_text()
 
 
 def sign_out(page):
+    # Leave the page first: its scripts (the bell, the live feed) must not
+    # answer late with the old session's cookies after they are cleared.
+    page.goto("about:blank")
     page.context.clear_cookies()
 
 
