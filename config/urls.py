@@ -29,6 +29,7 @@ urlpatterns = [
     path("neighborhoods/", include("neighborhoods.urls")),
     path("", include("activity.urls")),
     path("", include("engagement.urls")),
+    path("", include("points.urls")),
     path("open311/v2/", include("engagement.open311.urls")),
     path("api/schema/", openapi_schema, name="api_schema"),
 ]

@@ -22,6 +22,7 @@ from accounts.selectors import has_verified_email
 from activity import kinds
 from activity.services import publish_on_commit
 from neighborhoods.selectors import neighborhood_containing
+from points.services import award_points
 
 from .. import geo
 from ..models import (
@@ -266,6 +267,7 @@ def add_support(*, user: User, request: ServiceRequest) -> tuple[Support, bool]:
                 support_count=F("support_count") + 1
             )
             Follow.objects.get_or_create(user=user, request=request)
+            award_points(user=user, reason="support_given", source=request)
             request.refresh_from_db(fields=["support_count"])
             if request.support_count in SUPPORT_MILESTONES:
                 publish_on_commit(

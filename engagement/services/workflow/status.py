@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from activity import kinds
 from activity.services import publish_on_commit
+from points import services as points
 
 from ...models import (
     ClosureReason,
@@ -165,6 +166,7 @@ def change_request_status(
         )
         if closing and closure_reason == ClosureReason.DUPLICATE:
             _merge_into_original(duplicate=request, original=duplicate_of)
+        _settle_report_points(request=request, to_status=to_status)
         announce_change(
             request=request,
             update=update,
@@ -178,6 +180,27 @@ def change_request_status(
             ),
         )
     return update
+
+
+def _settle_report_points(*, request: ServiceRequest, to_status: str) -> None:
+    """The reporter earns points once the city takes the report on, and loses
+    them if it turns out to be a duplicate or not the city's to fix."""
+    if request.reporter_id is None:
+        return
+    if to_status in (DetailedStatus.ACKNOWLEDGED, DetailedStatus.IN_PROGRESS):
+        points.award_points(
+            user=request.reporter, reason="report_accepted", source=request
+        )
+    elif to_status == DetailedStatus.CLOSED and request.closure_reason in (
+        ClosureReason.DUPLICATE,
+        ClosureReason.NOT_CITY,
+    ):
+        points.reverse_points(
+            user=request.reporter,
+            reason="report_accepted",
+            source=request,
+            why=f"Closed: {request.get_closure_reason_display().lower()}",
+        )
 
 
 def _closure_errors(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from activity import kinds
 from activity.services import publish_on_commit
+from points.services import award_points
 
 from ...models import (
     ClosureReason,
@@ -68,6 +69,8 @@ def confirm_fix(
             request.fix_status = FixStatus.VERIFIED
             request.updated_datetime = now
             request.save(update_fields=["fix_status", "updated_datetime"])
+            if request.reporter_id == user.pk:
+                award_points(user=user, reason="fix_confirmed", source=request)
             place = request.neighborhood.name if request.neighborhood else "the city"
             publish_on_commit(
                 kind=kinds.FIX_VERIFIED,

@@ -1,0 +1,135 @@
+"""The points ledger, the rules that price civic work, holds and badge awards.
+
+The ledger is append-only: an entry is never changed or removed, and a
+correction is a negative entry, so every balance can be re-derived and
+audited. The unique constraint on (user, reason, source) is what makes an
+award idempotent, even when two requests race to make it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+REVERSAL_SUFFIX = ":reversed"
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or remove a ledger entry."""
+
+
+class PointsEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("points entries are never updated: add a correction")
+
+    def delete(self):
+        raise AppendOnlyError("points entries are never deleted: add a correction")
+
+
+class PointsEntry(models.Model):
+    """One award (or, with a negative amount, one correction) of points."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points"
+    )
+    amount = models.IntegerField()
+    reason = models.CharField(max_length=60)
+    source_type = models.CharField(max_length=100)
+    source_id = models.CharField(max_length=64)
+    note = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PointsEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "points entries"
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "reason", "source_type", "source_id"],
+                name="points_entry_once_per_source",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "reason", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} {self.reason} ({self.source_type}:{self.source_id})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("points entries are never updated: add a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("points entries are never deleted: add a correction")
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reason.endswith(REVERSAL_SUFFIX)
+
+    @property
+    def rule_reason(self) -> str:
+        """The rule this entry (or the award it corrects) belongs to."""
+        return self.reason.removesuffix(REVERSAL_SUFFIX)
+
+
+class PointsRule(models.Model):
+    """What one kind of civic work is worth; edited by staff in the admin."""
+
+    reason = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    points = models.PositiveIntegerField()
+    daily_cap = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="At most this many awards a day per person; empty for no cap.",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-points", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PointsHold(models.Model):
+    """While a person has a hold (suspected gaming), they earn nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_holds"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Hold on {self.user_id}: {self.reason[:40]}"
+
+
+class BadgeAward(models.Model):
+    """A badge level a person reached; each level is awarded (and announced) once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+    )
+    badge = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["badge", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "badge", "level"], name="badge_level_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} level {self.level}"

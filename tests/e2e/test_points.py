@@ -1,0 +1,49 @@
+"""A resident who opted in sees themself on the leaderboards, and their own
+points page with a level bar; both pages are accessible."""
+
+import re
+
+import pytest
+
+from points import services
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    page.wait_for_url("**/accounts/profile/")
+
+
+def test_leaderboards_and_points_page(page, site, axe):
+    services.ensure_default_rules()  # the flushed database lost the seeded rules
+    shown = UserFactory(display_name="Harbor Watcher", show_on_leaderboards=True)
+    hidden = UserFactory(display_name="Quiet Neighbor")
+    for person, count in ((shown, 3), (hidden, 5)):
+        for source in UserFactory.create_batch(count):
+            services.award_points(user=person, reason="report_accepted", source=source)
+
+    page.goto("/")
+    page.get_by_role("link", name="Leaderboards").first.click()
+    page.wait_for_url("**/leaderboards")
+    assert page.get_by_role("heading", level=1).inner_text() == "Leaderboards"
+    assert page.get_by_role("cell", name="Harbor Watcher").count() == 3
+    assert "Quiet Neighbor" not in page.content()
+    axe(page, context="leaderboards")
+
+    page.get_by_role("link", name="How points work").click()
+    page.wait_for_url("**/how-points-work")
+    assert page.get_by_role("cell", name=re.compile("A fix you confirmed")).count() == 1
+    axe(page, context="how points work")
+
+    sign_in(page, shown)
+    page.get_by_role("link", name="Your points and badges").click()
+    page.wait_for_url("**/profile/points")
+    assert "30" in page.locator(".panel").first.inner_text()
+    bar = page.get_by_role("progressbar", name=re.compile("points to Neighbor"))
+    assert bar.count() == 1
+    axe(page, context="profile points")
