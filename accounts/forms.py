@@ -38,7 +38,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "show_on_leaderboards", "public_profile"]
+        fields = [
+            "display_name",
+            "show_on_leaderboards",
+            "public_profile",
+            "email_updates",
+        ]
+        widgets = {"email_updates": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post, the choice stays as it is.
+        self.fields["email_updates"].required = False
+
+    def clean_email_updates(self) -> str | None:
+        return self.cleaned_data.get("email_updates") or None
 
 
 class DeleteAccountForm(forms.Form):

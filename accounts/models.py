@@ -29,6 +29,11 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
+class EmailUpdates(models.TextChoices):
+    EACH = "each", "An email for each change"
+    DAILY = "daily", "One email a day with all the changes"
+
+
 class User(AbstractUser):
     """A resident, staff member or organizer.
 
@@ -56,6 +61,14 @@ class User(AbstractUser):
         default=False,
         help_text="Let others open a page with your display name, badges and "
         "public contributions.",
+    )
+    email_updates = models.CharField(
+        "email about requests I follow",
+        max_length=10,
+        choices=EmailUpdates.choices,
+        default=EmailUpdates.EACH,
+        help_text="Status changes of requests you report, support or follow. "
+        "In-site notifications arrive either way.",
     )
     deleted_at = models.DateTimeField(
         null=True,

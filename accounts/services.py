@@ -21,13 +21,26 @@ def update_profile(
     display_name: str,
     show_on_leaderboards: bool,
     public_profile: bool,
+    email_updates: str | None = None,
 ) -> User:
-    """Change only the fields a person may edit about themselves."""
+    """Change only the fields a person may edit about themselves.
+
+    ``email_updates`` left as None keeps the current choice.
+    """
     user.display_name = display_name.strip()
     user.show_on_leaderboards = show_on_leaderboards
     user.public_profile = public_profile
+    if email_updates is not None:
+        user.email_updates = email_updates
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "show_on_leaderboards", "public_profile"])
+    user.save(
+        update_fields=[
+            "display_name",
+            "show_on_leaderboards",
+            "public_profile",
+            "email_updates",
+        ]
+    )
     return user
 
 
@@ -37,6 +50,7 @@ def _account_section(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "show_on_leaderboards": user.show_on_leaderboards,
         "public_profile": user.public_profile,
+        "email_updates": user.email_updates,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "email_addresses": [

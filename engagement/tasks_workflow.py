@@ -11,8 +11,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import EmailUpdates
+
 from .models import RequestUpdate, SentEmail, ServiceRequest
-from .selectors.staff import department_leads, fix_recipients, followers
+from .selectors.staff import (
+    department_leads,
+    digest_subscribers,
+    fix_recipients,
+    followers,
+    updates_for_digest,
+)
 from .services import workflow
 
 RETRY = {
@@ -59,6 +67,8 @@ def send_status_change_emails(update_id: int) -> int:
     for person in people.values():
         if person.pk == update.author_id or person.is_deleted or not person.email:
             continue
+        if person.email_updates == EmailUpdates.DAILY:
+            continue  # in tomorrow's digest (send_daily_digests)
         body = render_to_string(
             "engagement/email/status_changed.txt",
             {
@@ -96,6 +106,44 @@ def _asks_fix(update: RequestUpdate) -> bool:
         and request.fix_status == "pending"
         and request.closure_reason == "fixed"
     )
+
+
+@shared_task(**RETRY)
+def send_daily_digests(*, now_iso: str | None = None) -> int:
+    """Beat, once a day: one email per subscriber listing the last day's
+    changes to the requests they follow. Keyed by person and day, so a retry
+    or a second run the same day sends nothing more."""
+    from datetime import datetime, timedelta
+
+    now = datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    since = now - timedelta(days=1)
+    day = timezone.localdate(now).isoformat()
+    sent = 0
+    for person in digest_subscribers():
+        if not person.email:
+            continue
+        updates = updates_for_digest(user=person, since=since, until=now)
+        if not updates:
+            continue
+        body = render_to_string(
+            "engagement/email/daily_digest.txt",
+            {
+                "person": person,
+                "updates": [
+                    {"update": u, "url": _url(u.request.get_absolute_url())}
+                    for u in updates
+                ],
+                "profile_url": _url(reverse("accounts:profile")),
+            },
+        )
+        sent += _send_once(
+            key=f"digest:{day}:user:{person.pk}",
+            subject=f"[CivicPulse] {len(updates)} update"
+            f"{'' if len(updates) == 1 else 's'} on requests you follow",
+            body=body,
+            to=person.email,
+        )
+    return sent
 
 
 @shared_task(**RETRY)

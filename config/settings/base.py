@@ -9,6 +9,7 @@ moves the same code onto PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -343,6 +344,10 @@ FIX_CONFIRMATION_DAYS = 14
 CELERY_BEAT_SCHEDULE["flag-overdue-requests"] = {
     "task": "engagement.tasks_workflow.flag_overdue_requests",
     "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
+    "task": "engagement.tasks_workflow.send_daily_digests",
+    "schedule": crontab(hour=7, minute=0),
 }
 CELERY_BEAT_SCHEDULE["expire-unconfirmed-fixes"] = {
     "task": "engagement.tasks_workflow.expire_unconfirmed_fixes",

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import EmailUpdates, User
 
 from ..models import (
     Department,
@@ -245,3 +245,26 @@ def response_templates_for(*, user: User) -> QuerySet[ResponseTemplate]:
     return ResponseTemplate.objects.filter(
         service__in=services_led_by(user=user)
     ).select_related("service")
+
+
+def digest_subscribers() -> list[User]:
+    """People who asked for one daily email instead of one per change."""
+    return list(
+        User.objects.filter(
+            email_updates=EmailUpdates.DAILY, is_active=True, deleted_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+def updates_for_digest(*, user: User, since, until) -> list[RequestUpdate]:
+    """Changes in (since, until] to requests ``user`` follows, made by others,
+    oldest first: what one day's digest lists."""
+    return list(
+        RequestUpdate.objects.filter(
+            request__follows__user=user, created__gt=since, created__lte=until
+        )
+        .exclude(author_id=user.pk)
+        .select_related("request", "request__service")
+        .order_by("created", "pk")
+        .distinct()
+    )
