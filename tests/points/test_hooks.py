@@ -90,3 +90,15 @@ def test_supporting_earns_the_supporter_a_point_once(city):
     add_support(user=supporter, request=city.request)
     assert total_points(user=supporter) == 1
     assert total_points(user=city.request.reporter) == 0
+
+
+def test_a_report_fixed_straight_away_also_earns(city):
+    reporter = city.request.reporter
+    workflow.change_request_status(
+        actor=city.worker,
+        request=city.request,
+        to_status="closed",
+        closure_reason="fixed",
+        photo=jpeg_with_gps(),
+    )
+    assert total_points(user=reporter) == 10

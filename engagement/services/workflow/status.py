@@ -183,11 +183,17 @@ def change_request_status(
 
 
 def _settle_report_points(*, request: ServiceRequest, to_status: str) -> None:
-    """The reporter earns points once the city takes the report on, and loses
-    them if it turns out to be a duplicate or not the city's to fix."""
+    """The reporter earns points once the city takes the report on (or fixes
+    it straight away), and loses them if it turns out to be a duplicate or
+    not the city's to fix. Awards are idempotent, so repeats change nothing."""
     if request.reporter_id is None:
         return
-    if to_status in (DetailedStatus.ACKNOWLEDGED, DetailedStatus.IN_PROGRESS):
+    taken_on = to_status in (DetailedStatus.ACKNOWLEDGED, DetailedStatus.IN_PROGRESS)
+    fixed_at_once = (
+        to_status == DetailedStatus.CLOSED
+        and request.closure_reason == ClosureReason.FIXED
+    )
+    if taken_on or fixed_at_once:
         points.award_points(
             user=request.reporter, reason="report_accepted", source=request
         )
