@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import BadgeAward, PointsEntry, PointsHold, PointsRule
+from .models import (
+    BadgeAward,
+    Campaign,
+    PointsBalance,
+    PointsEntry,
+    PointsHold,
+    PointsRule,
+)
 
 
 @admin.register(PointsRule)
@@ -36,3 +43,23 @@ class PointsEntryAdmin(admin.ModelAdmin):
 class BadgeAwardAdmin(admin.ModelAdmin):
     list_display = ["user", "badge", "level", "created"]
     list_filter = ["badge"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts", "ends", "individual_goal", "community_goal"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(PointsBalance)
+class PointsBalanceAdmin(admin.ModelAdmin):
+    """Read-only: a cache of the ledger, repaired by ``reconcile_points``."""
+
+    list_display = ["user", "total", "updated"]
+    raw_id_fields = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,15 +1,23 @@
 """Badges and levels as data: what each badge counts and where its levels start.
 
-A badge's score is a count of ledger entries of one reason, less the
-corrections of that reason, so badges can always be recomputed from the
-ledger (``manage.py recompute_badges``). Explorer (neighborhoods visited) and
-Streak (days in a row) badges are not counts of one reason, so they wait for
-the features and a score function of their own.
+Most badges score a count of ledger entries of one reason, less the
+corrections of that reason. Explorer and Streak score every civic action
+that still counts (an award not corrected) with a function of its own
+(``explorer_score``, ``streak_score``). Either way a score is derived from
+the ledger only, so badges can always be recomputed
+(``manage.py recompute_badges``) and give what the awards gave one by one.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from . import rules
+
+# How a badge is scored: a count of its reason, or a function of all actions.
+COUNT = "count"
+NEIGHBORHOODS = "neighborhoods"
+WEEK_STREAK = "week_streak"
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,11 @@ class Badge:
     description: str
     reason: str
     thresholds: tuple[int, ...]
+    scoring: str = COUNT
+
+    def counts(self, reason: str) -> bool:
+        """Whether an award of ``reason`` can move this badge's score."""
+        return self.scoring != COUNT or reason == self.reason
 
     def level_for(self, score: int) -> int:
         """The highest level whose threshold ``score`` reaches (0 for none)."""
@@ -67,8 +80,46 @@ BADGES: tuple[Badge, ...] = (
         reason=rules.COMMENT_POSTED,
         thresholds=(1, 10, 25, 50, 100),
     ),
+    Badge(
+        code="explorer",
+        name="Explorer",
+        description="Neighborhoods where your civic work counted.",
+        reason="",
+        thresholds=(1, 2, 3, 5, 8),
+        scoring=NEIGHBORHOODS,
+    ),
+    Badge(
+        code="streak",
+        name="Streak",
+        description="Weeks in a row with a civic action that counted.",
+        reason="",
+        thresholds=(2, 4, 8, 16, 52),
+        scoring=WEEK_STREAK,
+    ),
 )
 BADGES_BY_CODE: dict[str, Badge] = {badge.code: badge for badge in BADGES}
+
+
+def explorer_score(neighborhood_slugs: Iterable[str | None]) -> int:
+    """Distinct neighborhoods among the actions; work with no place is skipped."""
+    return len({slug for slug in neighborhood_slugs if slug})
+
+
+def streak_score(days: Iterable[date]) -> int:
+    """The longest run of consecutive ISO weeks with at least one action.
+
+    Weeks, not days, so a resident with a job is not punished for a busy
+    Tuesday; the longest run, not the current one, because a level once
+    reached is kept.
+    """
+    mondays = sorted({day - timedelta(days=day.weekday()) for day in days})
+    best = run = 0
+    previous = None
+    for monday in mondays:
+        run = run + 1 if previous and monday - previous == timedelta(weeks=1) else 1
+        best = max(best, run)
+        previous = monday
+    return best
 
 
 @dataclass(frozen=True)

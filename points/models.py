@@ -8,6 +8,7 @@ award idempotent, even when two requests race to make it.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 REVERSAL_SUFFIX = ":reversed"
@@ -36,6 +37,12 @@ class PointsEntry(models.Model):
     source_type = models.CharField(max_length=100)
     source_id = models.CharField(max_length=64)
     note = models.CharField(max_length=300, blank=True)
+    # Where the work happened, as told by the caller: points never imports
+    # neighborhoods, so the slug and the name are stored, not a foreign key.
+    neighborhood_slug = models.CharField(  # noqa: DJ001 (None: no place, not "")
+        max_length=200, null=True, blank=True, db_index=True
+    )
+    neighborhood_name = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = PointsEntryQuerySet.as_manager()
@@ -133,3 +140,61 @@ class BadgeAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge} level {self.level}"
+
+
+class PointsBalance(models.Model):
+    """A cached balance, kept in step by ``award_points`` and
+    ``reverse_points`` in the same transaction as the entry. The ledger stays
+    the truth: ``manage.py reconcile_points`` repairs any drift."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="points_balance",
+    )
+    total = models.IntegerField(default=0)
+    updated = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.total}"
+
+
+class Campaign(models.Model):
+    """A time-boxed push on some kinds of civic work, optionally in some
+    neighborhoods, with a goal for each person (who earns a bonus once on
+    reaching it) and one for the whole community."""
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    reasons = models.JSONField(
+        default=list, help_text='Rule reasons that count, e.g. ["support_given"].'
+    )
+    neighborhood_slugs = models.JSONField(
+        default=list, blank=True, help_text="Empty for the whole city."
+    )
+    individual_goal = models.PositiveIntegerField(
+        help_text="Points one person earns from these reasons to finish."
+    )
+    community_goal = models.PositiveIntegerField(
+        help_text="Points everyone together earns from these reasons."
+    )
+    bonus = models.PositiveIntegerField(default=25)
+
+    class Meta:
+        ordering = ["-starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")),
+                name="campaign_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("points:campaign", kwargs={"slug": self.slug})

@@ -11,13 +11,30 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
 
-from .badges import BADGES, Badge, LevelProgress, level_progress
-from .models import REVERSAL_SUFFIX, BadgeAward, PointsEntry, PointsRule
+from .badges import (
+    BADGES,
+    COUNT,
+    NEIGHBORHOODS,
+    WEEK_STREAK,
+    Badge,
+    LevelProgress,
+    explorer_score,
+    level_progress,
+    streak_score,
+)
+from .models import (
+    REVERSAL_SUFFIX,
+    BadgeAward,
+    Campaign,
+    PointsEntry,
+    PointsHold,
+    PointsRule,
+)
 
 LEADERBOARD_SIZE = 20
 HISTORY_SIZE = 50
@@ -85,8 +102,53 @@ def _source_urls(entries: list[PointsEntry]) -> dict[tuple[str, str], str]:
 
 
 def badge_scores(*, user: User, badges: Iterable[Badge] = BADGES) -> dict[str, int]:
-    """Each badge's score: its reason's awards less their corrections."""
+    """Each badge's score: its reason's awards less their corrections, or for
+    Explorer and Streak, its function of the actions that still count."""
     badges = list(badges)
+    scores = _count_scores(user=user, badges=[b for b in badges if b.scoring == COUNT])
+    others = [b for b in badges if b.scoring != COUNT]
+    if others:
+        actions = counted_actions(user=user)
+        for badge in others:
+            if badge.scoring == NEIGHBORHOODS:
+                scores[badge.code] = explorer_score(
+                    a.neighborhood_slug for a in actions
+                )
+            elif badge.scoring == WEEK_STREAK:
+                scores[badge.code] = streak_score(
+                    timezone.localdate(a.created) for a in actions
+                )
+    return scores
+
+
+def counted_actions(*, user: User) -> list[PointsEntry]:
+    """The person's awards that were not corrected: the civic actions that
+    count for Explorer and Streak (a duplicate report explores nothing)."""
+    entries = list(
+        PointsEntry.objects.filter(user=user).only(
+            "reason",
+            "source_type",
+            "source_id",
+            "amount",
+            "neighborhood_slug",
+            "created",
+        )
+    )
+    reversed_keys = {
+        (e.rule_reason, e.source_type, e.source_id) for e in entries if e.is_reversal
+    }
+    return [
+        e
+        for e in entries
+        if not e.is_reversal
+        and e.amount > 0
+        and (e.reason, e.source_type, e.source_id) not in reversed_keys
+    ]
+
+
+def _count_scores(*, user: User, badges: list[Badge]) -> dict[str, int]:
+    if not badges:
+        return {}
     reasons = {badge.reason for badge in badges}
     aggregates = {}
     for reason in reasons:
@@ -175,11 +237,34 @@ def city_leaderboard(
 
     Only the display name leaves this function: no id, email or place.
     """
+    return _person_board(period=period, limit=limit, now=now)
+
+
+def leaderboard_for_neighborhood(
+    *,
+    slug: str,
+    period: str,
+    limit: int = LEADERBOARD_SIZE,
+    now: datetime | None = None,
+) -> list[LeaderboardRow]:
+    """The top opted-in people by points earned for work in one neighborhood.
+
+    Counts only entries tagged with that neighborhood, so a resident's work
+    elsewhere does not lift them on a board they did not earn.
+    """
+    return _person_board(period=period, limit=limit, now=now, slug=slug)
+
+
+def _person_board(
+    *, period: str, limit: int, now: datetime | None, slug: str | None = None
+) -> list[LeaderboardRow]:
     entries = PointsEntry.objects.filter(
         user__show_on_leaderboards=True,
         user__is_active=True,
         user__deleted_at__isnull=True,
     )
+    if slug is not None:
+        entries = entries.filter(neighborhood_slug=slug)
     since = period_start(period, now=now)
     if since is not None:
         entries = entries.filter(created__gte=since)
@@ -197,6 +282,252 @@ def city_leaderboard(
         )
         for position, row in enumerate(totals, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class NeighborhoodChoice:
+    slug: str
+    name: str
+
+
+def ledger_neighborhoods() -> list[NeighborhoodChoice]:
+    """Neighborhoods that have points in the ledger, for the board selector.
+
+    The name is the latest one engagement stored with an entry, so points
+    needs no import of neighborhoods.
+    """
+    rows = (
+        PointsEntry.objects.filter(neighborhood_slug__isnull=False)
+        .values("neighborhood_slug")
+        .annotate(name=Max("neighborhood_name"))
+        .order_by("name", "neighborhood_slug")
+    )
+    return [
+        NeighborhoodChoice(
+            slug=row["neighborhood_slug"], name=row["name"] or row["neighborhood_slug"]
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    rank: int
+    name: str
+    points: int
+    active_residents: int
+    points_per_resident: float
+
+
+def neighborhood_team_board(
+    *, period: str, now: datetime | None = None
+) -> list[TeamRow]:
+    """Neighborhoods ranked by points per active resident in the period.
+
+    Dividing by the people who took part (anyone with an entry there in the
+    period, opted in or not) keeps big neighborhoods from winning on size
+    alone. Only neighborhood names and numbers leave this function.
+    """
+    entries = PointsEntry.objects.filter(
+        neighborhood_slug__isnull=False,
+        user__is_active=True,
+        user__deleted_at__isnull=True,
+    )
+    since = period_start(period, now=now)
+    if since is not None:
+        entries = entries.filter(created__gte=since)
+    rows = (
+        entries.values("neighborhood_slug")
+        .annotate(
+            total=Sum("amount"),
+            residents=Count("user", distinct=True),
+            name=Max("neighborhood_name"),
+        )
+        .filter(total__gt=0)
+    )
+    scored = sorted(
+        (
+            (round(row["total"] / row["residents"], 1), row)
+            for row in rows
+            if row["residents"]
+        ),
+        key=lambda pair: (-pair[0], pair[1]["name"] or pair[1]["neighborhood_slug"]),
+    )
+    return [
+        TeamRow(
+            rank=position,
+            name=row["name"] or row["neighborhood_slug"],
+            points=row["total"],
+            active_residents=row["residents"],
+            points_per_resident=ratio,
+        )
+        for position, (ratio, row) in enumerate(scored, start=1)
+    ]
+
+
+# A day this many times the person's own average, and at least this many
+# points, is worth a look: enough to catch scripted farming, not a busy
+# Saturday of a regular.
+FARMING_RATIO = 5
+FARMING_MIN_POINTS = 50
+BASELINE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FarmingSuspect:
+    user_id: int
+    name: str
+    email: str
+    last_day: int
+    daily_average: float
+    held: bool
+
+
+def farming_suspects(
+    *,
+    now: datetime | None = None,
+    ratio: int = FARMING_RATIO,
+    min_points: int = FARMING_MIN_POINTS,
+) -> list[FarmingSuspect]:
+    """Accounts whose points in the last 24 hours exceed ``ratio`` times their
+    own daily average over the 30 days before, and at least ``min_points``.
+
+    Compared with the person's own history, not the city's, so a steady
+    volunteer is not flagged for being busier than most. For staff only.
+    """
+    now = now or timezone.now()
+    day_ago = now - timedelta(days=1)
+    baseline_start = day_ago - timedelta(days=BASELINE_DAYS)
+    rows = (
+        PointsEntry.objects.filter(created__gte=baseline_start, created__lte=now)
+        .values("user_id")
+        .annotate(
+            last_day=Sum("amount", filter=Q(created__gt=day_ago)),
+            before=Sum("amount", filter=Q(created__lte=day_ago)),
+        )
+        .filter(last_day__gte=min_points)
+    )
+    flagged = []
+    for row in rows:
+        average = (row["before"] or 0) / BASELINE_DAYS
+        if row["last_day"] > ratio * average:
+            flagged.append((row["user_id"], row["last_day"], average))
+    users = User.objects.in_bulk([user_id for user_id, _, _ in flagged])
+    held = set(
+        PointsHold.objects.filter(user_id__in=list(users)).values_list(
+            "user_id", flat=True
+        )
+    )
+    return sorted(
+        (
+            FarmingSuspect(
+                user_id=user_id,
+                name=users[user_id].display_name or "a resident",
+                email=users[user_id].email,
+                last_day=last_day,
+                daily_average=round(average, 1),
+                held=user_id in held,
+            )
+            for user_id, last_day, average in flagged
+            if user_id in users
+        ),
+        key=lambda s: -s.last_day,
+    )
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    user_id: int
+    name: str
+    email: str
+    reason: str
+    created: datetime
+
+
+def current_holds() -> list[HoldRow]:
+    """Every hold in place, newest first, for the staff review page."""
+    return [
+        HoldRow(
+            user_id=hold.user_id,
+            name=hold.user.display_name or "a resident",
+            email=hold.user.email,
+            reason=hold.reason,
+            created=hold.created,
+        )
+        for hold in PointsHold.objects.select_related("user").order_by("-created")
+    ]
+
+
+def campaign_entries(*, campaign: Campaign):
+    """The ledger entries that count for ``campaign``: its reasons (and their
+    corrections, so a duplicate report does not count), in its time box and,
+    if it names neighborhoods, in those."""
+    reasons = list(campaign.reasons)
+    entries = PointsEntry.objects.filter(
+        reason__in=reasons + [r + REVERSAL_SUFFIX for r in reasons],
+        created__gte=campaign.starts,
+        created__lt=campaign.ends,
+    )
+    if campaign.neighborhood_slugs:
+        entries = entries.filter(neighborhood_slug__in=campaign.neighborhood_slugs)
+    return entries
+
+
+def campaign_points(*, campaign: Campaign, user: User | None = None) -> int:
+    """Points toward ``campaign``: one person's, or everyone's with no user."""
+    entries = campaign_entries(campaign=campaign)
+    if user is not None:
+        entries = entries.filter(user=user)
+    return max(entries.aggregate(t=Sum("amount"))["t"] or 0, 0)
+
+
+def campaigns_counting(*, reason: str, at: datetime) -> list[Campaign]:
+    """Campaigns running at ``at`` that count ``reason`` (filtered here, not
+    in SQL, because SQLite cannot look inside a JSON list)."""
+    running = Campaign.objects.filter(starts__lte=at, ends__gt=at)
+    return [c for c in running if reason in c.reasons]
+
+
+def running_campaigns(*, now: datetime | None = None) -> list[Campaign]:
+    """Campaigns open now, soonest to end first, for the leaderboards page."""
+    now = now or timezone.now()
+    return list(Campaign.objects.filter(starts__lte=now, ends__gt=now).order_by("ends"))
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign: Campaign
+    community_points: int
+    individual_points: int | None
+    is_running: bool
+
+    @property
+    def community_percent(self) -> int:
+        return min(100, self.community_points * 100 // self.campaign.community_goal)
+
+    @property
+    def individual_percent(self) -> int:
+        points = self.individual_points or 0
+        return min(100, points * 100 // self.campaign.individual_goal)
+
+    @property
+    def completed(self) -> bool:
+        return (self.individual_points or 0) >= self.campaign.individual_goal
+
+
+def campaign_progress(
+    *, campaign: Campaign, user: User | None = None, now: datetime | None = None
+) -> CampaignProgress:
+    """The community's progress and, for a signed-in person, their own."""
+    now = now or timezone.now()
+    return CampaignProgress(
+        campaign=campaign,
+        community_points=campaign_points(campaign=campaign),
+        individual_points=(
+            campaign_points(campaign=campaign, user=user) if user else None
+        ),
+        is_running=campaign.starts <= now < campaign.ends,
+    )
 
 
 def active_rules() -> list[PointsRule]:

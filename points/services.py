@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,9 +23,16 @@ from activity import kinds
 from activity.services import publish_on_commit
 
 from .badges import BADGES, Badge
-from .models import REVERSAL_SUFFIX, BadgeAward, PointsEntry, PointsHold, PointsRule
-from .rules import DEFAULT_RULES
-from .selectors import badge_scores
+from .models import (
+    REVERSAL_SUFFIX,
+    BadgeAward,
+    PointsBalance,
+    PointsEntry,
+    PointsHold,
+    PointsRule,
+)
+from .rules import CAMPAIGN_COMPLETED, DEFAULT_RULES
+from .selectors import badge_scores, campaign_points, campaigns_counting
 
 logger = logging.getLogger(__name__)
 
@@ -79,18 +87,39 @@ def is_held(*, user: User) -> bool:
     return PointsHold.objects.filter(user=user).exists()
 
 
+def place_hold(*, user: User, reason: str, created_by: User | None) -> PointsHold:
+    """Pause ``user``'s awards while staff look into suspected farming; what
+    they already earned stays, so a mistaken hold costs nothing once lifted."""
+    hold = PointsHold.objects.filter(user=user).first()
+    if hold is not None:
+        return hold
+    return PointsHold.objects.create(user=user, reason=reason, created_by=created_by)
+
+
+def release_holds(*, user: User) -> int:
+    """Lift every hold on ``user``; returns how many there were. Awards refused
+    during the hold are not made up: the ledger records what counted."""
+    count, _ = PointsHold.objects.filter(user=user).delete()
+    return count
+
+
 def award_points(
     *,
     user: User,
     reason: str,
     source: models.Model,
     amount: int | None = None,
+    neighborhood_slug: str | None = None,
+    neighborhood_name: str = "",
 ) -> Award:
     """Award ``reason``'s points (or ``amount``) to ``user`` for ``source``, once.
 
     Calling it again for the same (user, reason, source) returns the existing
     entry. Raises ``ValueError`` for a negative amount (corrections go through
-    ``reverse_points``) or an unknown reason.
+    ``reverse_points``) or an unknown reason. ``neighborhood_slug`` and
+    ``neighborhood_name`` say where the work happened, for the neighborhood
+    boards and the Explorer badge; points stores them as text because it must
+    not import neighborhoods.
     """
     if amount is not None and amount < 0:
         raise ValueError("a negative award is a correction: use reverse_points")
@@ -111,11 +140,35 @@ def award_points(
                 reason=reason,
                 source_type=key[0],
                 source_id=key[1],
+                neighborhood_slug=neighborhood_slug or None,
+                neighborhood_name=neighborhood_name if neighborhood_slug else "",
             )
+            _add_to_balance(user=user, amount=entry.amount)
     except IntegrityError:  # a concurrent call awarded it first
         return Award(entry=_find_entry(user=user, reason=reason, key=key))
     earned = grant_earned_badges(user=user, reasons=[reason])
+    _settle_campaigns(user=user, entry=entry)
     return Award(entry=entry, created=True, badges=earned)
+
+
+def _settle_campaigns(*, user: User, entry: PointsEntry) -> None:
+    """Award each running campaign's bonus once, when this entry brings the
+    person to its individual goal. The bonus goes through ``award_points``
+    with the campaign as its source, so the ledger's unique constraint keeps
+    it to one per person and campaign, even when awards race."""
+    for campaign in campaigns_counting(reason=entry.reason, at=entry.created):
+        if (
+            campaign.neighborhood_slugs
+            and entry.neighborhood_slug not in campaign.neighborhood_slugs
+        ):
+            continue
+        if campaign_points(campaign=campaign, user=user) >= campaign.individual_goal:
+            award_points(
+                user=user,
+                reason=CAMPAIGN_COMPLETED,
+                source=campaign,
+                amount=campaign.bonus,
+            )
 
 
 def _why_not(*, user: User, rule: PointsRule) -> str:
@@ -152,16 +205,89 @@ def reverse_points(
         return existing
     try:
         with transaction.atomic():
-            return PointsEntry.objects.create(
+            correction = PointsEntry.objects.create(
                 user=user,
                 amount=-original.amount,
                 reason=correction_reason,
                 source_type=key[0],
                 source_id=key[1],
                 note=why[:300],
+                # The correction counts against the same neighborhood's board.
+                neighborhood_slug=original.neighborhood_slug,
+                neighborhood_name=original.neighborhood_name,
             )
+            _add_to_balance(user=user, amount=correction.amount)
+            return correction
     except IntegrityError:
         return _find_entry(user=user, reason=correction_reason, key=key)
+
+
+def _ledger_sum(*, user_id: int) -> int:
+    return (
+        PointsEntry.objects.filter(user_id=user_id).aggregate(t=Sum("amount"))["t"] or 0
+    )
+
+
+def _add_to_balance(*, user: User, amount: int) -> None:
+    """Move the cached balance with the entry just written (same transaction).
+
+    An F() update keeps concurrent awards from losing each other's points; a
+    missing row starts from the ledger sum, which already holds the entry.
+    """
+    now = timezone.now()
+    if PointsBalance.objects.filter(user=user).update(
+        total=F("total") + amount, updated=now
+    ):
+        return
+    try:
+        with transaction.atomic():
+            PointsBalance.objects.create(
+                user=user, total=_ledger_sum(user_id=user.pk), updated=now
+            )
+    except IntegrityError:  # a concurrent award created it first
+        PointsBalance.objects.filter(user=user).update(
+            total=F("total") + amount, updated=now
+        )
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What ``reconcile_balances`` found: balances checked, drifted, repaired."""
+
+    checked: int
+    drifted: int
+    repaired: int
+
+
+def reconcile_balances(*, repair: bool = True) -> Reconciliation:
+    """Compare each cached balance with its ledger sum and fix the ones that
+    drifted (a crash between writes, a manual edit, a restore). The ledger is
+    the truth, so repairing only ever rewrites the cache."""
+    sums = dict(
+        PointsEntry.objects.values("user_id")
+        .annotate(t=Sum("amount"))
+        .values_list("user_id", "t")
+    )
+    cached = dict(PointsBalance.objects.values_list("user_id", "total"))
+    drift = {
+        user_id: sums.get(user_id, 0)
+        for user_id in set(sums) | set(cached)
+        if sums.get(user_id, 0) != cached.get(user_id)
+    }
+    repaired = 0
+    if repair:
+        now = timezone.now()
+        for user_id, total in drift.items():
+            with transaction.atomic():
+                PointsBalance.objects.update_or_create(
+                    user_id=user_id, defaults={"total": total, "updated": now}
+                )
+            repaired += 1
+        if drift:
+            logger.warning("repaired %d drifted points balance(s)", repaired)
+    return Reconciliation(
+        checked=len(set(sums) | set(cached)), drifted=len(drift), repaired=repaired
+    )
 
 
 def grant_earned_badges(
@@ -173,7 +299,7 @@ def grant_earned_badges(
     public profile (``publish_on_commit`` enforces that), and always to them.
     """
     wanted = set(reasons) if reasons is not None else None
-    badges = [b for b in BADGES if wanted is None or b.reason in wanted]
+    badges = [b for b in BADGES if wanted is None or any(b.counts(r) for r in wanted)]
     if not badges:
         return []
     scores = badge_scores(user=user, badges=badges)

@@ -353,3 +353,7 @@ CELERY_BEAT_SCHEDULE["expire-unconfirmed-fixes"] = {
     "task": "engagement.tasks_workflow.expire_unconfirmed_fixes",
     "schedule": 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["reconcile-points-balances"] = {
+    "task": "points.tasks.reconcile_points_balances",
+    "schedule": crontab(hour=3, minute=30),
+}

@@ -267,7 +267,13 @@ def add_support(*, user: User, request: ServiceRequest) -> tuple[Support, bool]:
                 support_count=F("support_count") + 1
             )
             Follow.objects.get_or_create(user=user, request=request)
-            award_points(user=user, reason="support_given", source=request)
+            award_points(
+                user=user,
+                reason="support_given",
+                source=request,
+                neighborhood_slug=getattr(request.neighborhood, "slug", None),
+                neighborhood_name=getattr(request.neighborhood, "name", ""),
+            )
             request.refresh_from_db(fields=["support_count"])
             if request.support_count in SUPPORT_MILESTONES:
                 publish_on_commit(

@@ -47,3 +47,49 @@ def test_leaderboards_and_points_page(page, site, axe):
     bar = page.get_by_role("progressbar", name=re.compile("points to Neighbor"))
     assert bar.count() == 1
     axe(page, context="profile points")
+
+
+def sign_out(page):
+    # Leave the page first so the bell's script cannot answer late with the
+    # old session's cookies (as in test_staff_journey).
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
+def test_an_acknowledged_report_earns_points_a_badge_and_a_notification(
+    page, site, boston, axe
+):
+    from neighborhoods.models import Neighborhood
+    from tests.engagement.staff_helpers import make_city
+
+    services.ensure_default_rules()
+    back_bay = Neighborhood.objects.get(name="Back Bay")
+    city = make_city(address="12 Tremont St", neighborhood=back_bay)
+    sr = city.request
+
+    sign_in(page, city.worker)
+    page.goto(f"/staff/requests/{sr.public_id}/")
+    page.get_by_label("New status").select_option("acknowledged")
+    page.get_by_role("button", name="Save the change").click()
+    page.get_by_text(re.compile("is now Acknowledged")).wait_for()
+    sign_out(page)
+
+    sign_in(page, sr.reporter)
+    page.goto("/profile/points")
+    assert "10" in page.locator(".panel").first.inner_text()
+    reporter = page.locator(".badge-item--earned", has_text="Reporter")
+    assert "level 1" in reporter.inner_text()
+    axe(page, context="profile points after a first accepted report")
+
+    count = page.locator("[data-bell-count]")
+    assert int(count.inner_text()) > 0
+    page.locator("[data-notification-bell]").click()
+    page.wait_for_url("**/notifications")
+    page.get_by_text(re.compile("Reporter badge")).first.wait_for()
+
+    page.goto("/leaderboards")
+    page.get_by_role("heading", name="Neighborhoods").wait_for()
+    # The reporter did not opt in: the team board names the neighborhood only.
+    assert page.get_by_role("cell", name="Back Bay").count() == 3
+    assert sr.reporter.display_name not in page.locator("main").inner_text()
+    axe(page, context="leaderboards with the team board")

@@ -173,10 +173,20 @@ def test_long_periods_are_counted_per_month(city):
     assert sum(b.opened for b in report.series) == 11
 
 
-def test_default_period_is_the_year_up_to_the_newest_report(city):
+def test_default_period_is_the_year_up_to_the_newest_close(city):
+    # The fixture's last close is on April 5, after its last report.
     assert default_performance_period() == PerformancePeriod(
-        start=date(2023, 3, 14), end=date(2024, 3, 12)
+        start=date(2023, 4, 7), end=date(2024, 4, 5)
     )
+
+
+def test_default_period_falls_back_to_the_newest_report(db):
+    from tests.engagement.factories import ServiceRequestFactory
+
+    ServiceRequestFactory(
+        requested_datetime=datetime(2024, 3, 12, 9, tzinfo=UTC),
+    )
+    assert default_performance_period().end == date(2024, 3, 12)
 
 
 def test_figures_are_cached_until_the_data_changes(city):
@@ -340,7 +350,7 @@ def test_unknown_sort_falls_back_to_names(client, city):
 def test_default_period_needs_no_parameters(client, city):
     response = client.get(reverse("engagement:performance"))
     assert response.status_code == 200
-    assert "Mar 14, 2023 to Mar 12, 2024" in response.content.decode()
+    assert "Apr 7, 2023 to Apr 5, 2024" in response.content.decode()
 
 
 @pytest.mark.parametrize(

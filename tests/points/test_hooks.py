@@ -10,6 +10,7 @@ from tests.engagement.factories import ServiceRequestFactory
 from tests.engagement.images import jpeg_with_gps
 from tests.engagement.staff_helpers import make_city
 from tests.factories import UserFactory
+from tests.neighborhoods.factories import NeighborhoodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,18 @@ def test_a_report_fixed_straight_away_also_earns(city):
         photo=jpeg_with_gps(),
     )
     assert total_points(user=reporter) == 10
+
+
+def test_engagement_tells_points_the_neighborhood_of_the_work(city):
+    hood = NeighborhoodFactory(name="Roxbury")
+    city.request.neighborhood = hood
+    city.request.save(update_fields=["neighborhood"])
+    workflow.change_request_status(
+        actor=city.worker, request=city.request, to_status="acknowledged"
+    )
+    supporter = UserFactory()
+    add_support(user=supporter, request=city.request)
+    tags = set(
+        PointsEntry.objects.values_list("neighborhood_slug", "neighborhood_name")
+    )
+    assert tags == {(hood.slug, hood.name)}

@@ -50,15 +50,18 @@ DEFAULT_PERIOD_DAYS = 365
 
 
 def default_performance_period() -> PerformancePeriod:
-    """The twelve months up to the newest report.
+    """The twelve months up to the newest close (or report, if none closed).
 
-    Ending at the newest report rather than today keeps the default useful
-    where data arrives late or is an old export (the demo data ends in 2025):
-    "the last twelve months" of an empty stretch would show nothing.
+    Ending at the city's latest recorded work rather than today keeps the
+    default useful where data arrives late or is an old export (the demo's
+    Boston data ends in 2025, while its demo reports are filed today):
+    twelve months with no closes would show no times to close at all. In a
+    working city the newest close is today or yesterday anyway.
     """
-    newest = ServiceRequest.objects.aggregate(newest=Max("requested_datetime"))[
-        "newest"
-    ]
+    row = ServiceRequest.objects.aggregate(
+        closed=Max("closed_datetime"), reported=Max("requested_datetime")
+    )
+    newest = row["closed"] or row["reported"]
     end = timezone.localdate(newest) if newest else timezone.localdate()
     return PerformancePeriod(
         start=end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end=end

@@ -195,7 +195,11 @@ def _settle_report_points(*, request: ServiceRequest, to_status: str) -> None:
     )
     if taken_on or fixed_at_once:
         points.award_points(
-            user=request.reporter, reason="report_accepted", source=request
+            user=request.reporter,
+            reason="report_accepted",
+            source=request,
+            neighborhood_slug=getattr(request.neighborhood, "slug", None),
+            neighborhood_name=getattr(request.neighborhood, "name", ""),
         )
     elif to_status == DetailedStatus.CLOSED and request.closure_reason in (
         ClosureReason.DUPLICATE,

@@ -70,7 +70,13 @@ def confirm_fix(
             request.updated_datetime = now
             request.save(update_fields=["fix_status", "updated_datetime"])
             if request.reporter_id == user.pk:
-                award_points(user=user, reason="fix_confirmed", source=request)
+                award_points(
+                    user=user,
+                    reason="fix_confirmed",
+                    source=request,
+                    neighborhood_slug=getattr(request.neighborhood, "slug", None),
+                    neighborhood_name=getattr(request.neighborhood, "name", ""),
+                )
             place = request.neighborhood.name if request.neighborhood else "the city"
             publish_on_commit(
                 kind=kinds.FIX_VERIFIED,
