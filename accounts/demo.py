@@ -20,11 +20,17 @@ class DemoAccount:
     display_name: str
     groups: tuple[str, ...] = ()
     superuser: bool = False
+    # The demo resident opts in, so leaderboards and the feed show someone.
+    public: bool = False
 
 
 DEMO_ACCOUNTS = (
     DemoAccount(
-        "resident", "resident@civicpulse.local", "resident-demo-pass", "Rosa R."
+        "resident",
+        "resident@civicpulse.local",
+        "resident-demo-pass",
+        "Rosa R.",
+        public=True,
     ),
     DemoAccount(
         "staff",
@@ -78,6 +84,8 @@ def create_demo_accounts() -> list[tuple[DemoAccount, bool]]:
                 "display_name": account.display_name,
                 "is_staff": account.superuser,
                 "is_superuser": account.superuser,
+                "show_on_leaderboards": account.public,
+                "public_profile": account.public,
             },
         )
         if created:

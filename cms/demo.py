@@ -4,8 +4,9 @@ from accounts.demo import create_demo_accounts
 from engagement.demo_catalogue import load_demo_catalogue
 from engagement.demo_reports import file_demo_reports
 from engagement.demo_requests import import_demo_requests
-from engagement.demo_staff import create_demo_staff_membership
+from engagement.demo_staff import acknowledge_demo_report, create_demo_staff_membership
 from neighborhoods.demo import load_demo_neighborhoods
+from points.demo import create_demo_campaign
 
 
 def load_demo_data(*, stdout=None) -> None:
@@ -29,3 +30,6 @@ def load_demo_data(*, stdout=None) -> None:
     say(f"Demo accounts: {created} created, {len(accounts) - created} already there.")
     create_demo_staff_membership()
     say(f"Demo reports by the demo resident: {file_demo_reports()} filed.")
+    if acknowledge_demo_report():
+        say("The demo staff lead acknowledged the demo resident's pothole report.")
+    say(f"Campaign: {create_demo_campaign().get_absolute_url()}")

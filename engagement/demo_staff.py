@@ -40,3 +40,27 @@ def create_demo_staff_membership() -> StaffMembership | None:
         user=user, department=department, defaults={"role": StaffRole.LEAD}
     )
     return membership
+
+
+def acknowledge_demo_report() -> bool:
+    """The demo staff lead takes on the demo resident's pothole report, as a
+    crew would: the resident's points, badge and notification then show on a
+    fresh site. Idempotent: only a report still new is acknowledged."""
+    from .models import DetailedStatus, ServiceRequest
+    from .services.workflow import change_request_status
+
+    staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+    report = ServiceRequest.objects.filter(
+        reporter__email="resident@civicpulse.local",
+        service__service_code=DEMO_SERVICE_CODE,
+        detailed_status=DetailedStatus.NEW,
+    ).first()
+    if staff is None or report is None:
+        return False
+    change_request_status(
+        actor=staff,
+        request=report,
+        to_status=DetailedStatus.ACKNOWLEDGED,
+        note="Thanks, a crew is scheduled for this week.",
+    )
+    return True

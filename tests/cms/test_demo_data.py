@@ -8,6 +8,8 @@ from accounts.models import User
 from activity.models import Activity
 from engagement.models import ServiceRequest
 from neighborhoods.models import Neighborhood
+from points.models import BadgeAward, Campaign
+from points.selectors import total_points
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,11 @@ def test_load_demo_data_is_idempotent(capsys):
     )
     assert resident_reports.count() == 3
     assert Activity.objects.filter(kind="request.filed").count() == 3
+    # The demo staff lead took on the resident's pothole: points and a badge.
+    rosa = User.objects.get(email="resident@civicpulse.local")
+    assert total_points(user=rosa) > 0
+    assert BadgeAward.objects.filter(user=rosa, badge="reporter").count() == 1
+    assert Campaign.objects.count() == 1
 
 
 def test_demo_accounts_can_sign_in_with_printed_logins(capsys):
@@ -63,3 +70,11 @@ def test_demo_data_is_refused_where_not_allowed():
     with pytest.raises(CommandError, match="not allowed"):
         call_command("load_demo_data")
     assert not User.objects.exists()
+
+
+def test_demo_pages_show_points_leaderboard_and_campaign(client):
+    call_command("load_demo_data")
+    board = client.get("/leaderboards").content.decode()
+    assert "Rosa R." in board
+    assert "resident@civicpulse.local" not in board
+    assert client.get("/campaigns/light-up-the-streets").status_code == 200

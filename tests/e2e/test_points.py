@@ -93,3 +93,17 @@ def test_an_acknowledged_report_earns_points_a_badge_and_a_notification(
     assert page.get_by_role("cell", name="Back Bay").count() == 3
     assert sr.reporter.display_name not in page.locator("main").inner_text()
     axe(page, context="leaderboards with the team board")
+
+
+def test_campaign_page_shows_progress_and_is_accessible(page, site, axe):
+    from points.demo import create_demo_campaign
+
+    campaign = create_demo_campaign()
+    resident = UserFactory(display_name="Campaign Cam")
+    sign_in(page, resident)
+    page.goto("/leaderboards")
+    page.get_by_role("link", name=campaign.title).first.click()
+    page.wait_for_url(f"**{campaign.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == campaign.title
+    assert page.locator("progress, [role=progressbar]").count() >= 1
+    axe(page, context="campaign page")
