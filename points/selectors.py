@@ -553,3 +553,25 @@ def points_export(user: User) -> dict[str, Any]:
             for b in BadgeAward.objects.filter(user=user)
         ],
     }
+
+
+def campaigns_for_person(
+    *, user: User, now: datetime | None = None
+) -> list[CampaignProgress]:
+    """Campaigns running now and those the person earned points in, with
+    their own progress: the profile's "campaigns" section."""
+    now = now or timezone.now()
+    joined = {
+        int(source_id)
+        for source_id in PointsEntry.objects.filter(
+            user=user, reason="campaign_completed"
+        ).values_list("source_id", flat=True)
+        if str(source_id).isdigit()
+    }
+    campaigns = Campaign.objects.filter(
+        Q(starts__lte=now, ends__gt=now) | Q(pk__in=joined)
+    ).order_by("-ends")
+    return [
+        campaign_progress(campaign=campaign, user=user, now=now)
+        for campaign in campaigns
+    ]

@@ -80,6 +80,7 @@ def profile_points(request: HttpRequest) -> HttpResponse:
             "progress": selectors.user_level(user=user),
             "history": selectors.points_history(user=user),
             "badges": selectors.badge_progress(user=user),
+            "campaigns": selectors.campaigns_for_person(user=user),
         },
     )
 

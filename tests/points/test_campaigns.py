@@ -88,3 +88,15 @@ def test_the_campaign_page_shows_progress_bars(client, resident, campaign):
 def test_the_leaderboards_link_running_campaigns(client, campaign):
     html = client.get("/leaderboards").content.decode()
     assert f'href="{campaign.get_absolute_url()}"' in html
+
+
+def test_profile_lists_running_campaigns_with_own_progress(client):
+    from points.demo import create_demo_campaign
+
+    campaign = create_demo_campaign()
+    person = UserFactory()
+    client.force_login(person)
+    html = client.get("/profile/points").content.decode()
+    assert campaign.title in html
+    assert f"0 of {campaign.individual_goal} points" in html
+    assert campaign.get_absolute_url() in html
