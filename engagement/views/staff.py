@@ -282,6 +282,8 @@ def response_templates(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "templates": staff_selectors.response_templates_for(user=request.user),
+            # Decided here, not in the template: templates run no queries.
+            "may_edit": form.fields["service"].queryset.exists(),
         },
         status=status,
     )

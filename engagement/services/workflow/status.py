@@ -151,18 +151,8 @@ def change_request_status(
             if closure_reason == ClosureReason.DUPLICATE:
                 request.duplicate_of = duplicate_of
         request.detailed_status = to_status
-        request.status_notes = note
-        request.updated_datetime = now
-        # Named fields only: support_count moves under our feet (F() updates).
-        request.save(update_fields=WORKFLOW_FIELDS)
-        update = RequestUpdate.objects.create(
-            request=request,
-            author=actor,
-            created=now,
-            status=request.status,
-            detailed_status=to_status,
-            public_note=note,
-            photo=saved_photo,
+        update = record_change(
+            request=request, author=actor, note=note, photo=saved_photo, now=now
         )
         if closing and closure_reason == ClosureReason.DUPLICATE:
             _merge_into_original(duplicate=request, original=duplicate_of)
@@ -180,6 +170,32 @@ def change_request_status(
             ),
         )
     return update
+
+
+def record_change(
+    *,
+    request: ServiceRequest,
+    author: User | None,
+    note: str,
+    photo: RequestPhoto | None,
+    now: datetime,
+) -> RequestUpdate:
+    """Save the workflow fields already set on ``request`` and write the
+    public history entry: the one way both staff changes and a resident's
+    dispute land, so the two can never record a change differently."""
+    request.status_notes = note
+    request.updated_datetime = now
+    # Named fields only: support_count moves under our feet (F() updates).
+    request.save(update_fields=WORKFLOW_FIELDS)
+    return RequestUpdate.objects.create(
+        request=request,
+        author=author,
+        created=now,
+        status=request.status,
+        detailed_status=request.detailed_status,
+        public_note=note,
+        photo=photo,
+    )
 
 
 def _settle_report_points(*, request: ServiceRequest, to_status: str) -> None:

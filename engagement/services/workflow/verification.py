@@ -26,7 +26,7 @@ from ...models import (
 from ...selectors.staff import latest_closure, may_answer_fix
 from ..photos import clean_photo
 from ..requests import public_request_data
-from .status import WORKFLOW_FIELDS, announce_change
+from .status import announce_change, record_change
 
 MAX_NOTE = 2000
 
@@ -172,18 +172,12 @@ def _reopen(
     request.closed_datetime = None
     request.on_time = None
     request.closure_reason = ""
-    public_note = f"Reopened: a neighbor says it is not fixed. “{note}”"
-    request.status_notes = public_note
-    request.updated_datetime = now
-    request.save(update_fields=WORKFLOW_FIELDS)
-    update = RequestUpdate.objects.create(
+    update = record_change(
         request=request,
         author=user,
-        created=now,
-        status=request.status,
-        detailed_status=request.detailed_status,
-        public_note=public_note,
+        note=f"Reopened: a neighbor says it is not fixed. “{note}”",
         photo=photo,
+        now=now,
     )
     place = request.neighborhood.name if request.neighborhood else "the city"
     announce_change(
