@@ -90,3 +90,61 @@ class Neighborhood(models.Model):
     @property
     def area_acres(self) -> float:
         return self.area_m2 / geometry.SQUARE_METERS_PER_ACRE
+
+
+class GroupRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    ORGANIZER = "organizer", "Organizer"
+
+
+class NeighborhoodGroup(models.Model):
+    """The residents' group of one neighborhood.
+
+    One per neighborhood: organizers edit that neighborhood's pages, moderate
+    its discussions and run its events, and nothing of any other neighborhood.
+    """
+
+    neighborhood = models.OneToOneField(
+        Neighborhood, on_delete=models.CASCADE, related_name="group"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(
+        blank=True, help_text="What the group does, who it is for, when it meets."
+    )
+    members = models.ManyToManyField(
+        "accounts.User",
+        through="GroupMembership",
+        related_name="neighborhood_groups",
+        blank=True,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(
+        NeighborhoodGroup, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    role = models.CharField(
+        max_length=20, choices=GroupRole.choices, default=GroupRole.MEMBER
+    )
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "-role", "joined"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"], name="one_membership_per_group_and_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role})"

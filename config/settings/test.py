@@ -19,7 +19,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so the browser tests' server process shares it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # CIVIC_TEST_DB names another file, so two checkouts' suites can run at once.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("CIVIC_TEST_DB", default=str(BASE_DIR / "var" / "test-db.sqlite3"))
+    }
 DEMO_DATA_ALLOWED = True
 
 (BASE_DIR / "var").mkdir(exist_ok=True)

@@ -48,3 +48,23 @@ from .workflow import (  # noqa: E402
 )
 
 __all__ += ["FixAnswer", "FixConfirmation", "ResponseTemplate", "SentEmail"]
+
+from .discussions import (  # noqa: E402
+    Comment,
+    CommentFlag,
+    CommentModeration,
+    CommentStatus,
+    ModerationAction,
+)
+from .polls import Poll, PollChoice, PollVote  # noqa: E402
+
+__all__ += [
+    "Comment",
+    "CommentFlag",
+    "CommentModeration",
+    "CommentStatus",
+    "ModerationAction",
+    "Poll",
+    "PollChoice",
+    "PollVote",
+]
