@@ -120,3 +120,30 @@ def _cache_set(key: str, value: dict, *, timeout: int) -> None:
         cache.set(key, value, timeout=timeout)
     except Exception:
         logger.exception("Cache write failed for %s", key)
+
+
+def is_organizer(*, user, neighborhood: Neighborhood) -> bool:
+    """Whether ``user`` organizes the group of ``neighborhood``."""
+    from .models import GroupMembership, GroupRole
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return GroupMembership.objects.filter(
+        group__neighborhood=neighborhood, user=user, role=GroupRole.ORGANIZER
+    ).exists()
+
+
+def can_moderate_neighborhood(*, user, neighborhood: Neighborhood | None) -> bool:
+    """City staff moderate everywhere; organizers only their own neighborhood."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return neighborhood is not None and is_organizer(
+        user=user, neighborhood=neighborhood
+    )
+
+
+def group_panel(*, neighborhood: Neighborhood, user) -> dict:
+    """Contract placeholder: replaced by the neighborhood-groups work."""
+    return {"neighborhood": neighborhood, "group": None}

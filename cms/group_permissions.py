@@ -1,0 +1,1 @@
+"""Wagtail permissions that follow neighborhood groups. (Filled by the groups work.)"""
