@@ -9,3 +9,4 @@ class CmsConfig(AppConfig):
         # Receivers: the page tree follows neighborhoods, and Wagtail
         # permissions follow neighborhood groups.
         from . import group_permissions, signals  # noqa: F401
+        from .events import receivers  # noqa: F401

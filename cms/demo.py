@@ -6,7 +6,11 @@ from engagement.demo_reports import file_demo_reports
 from engagement.demo_requests import import_demo_requests
 from engagement.demo_staff import acknowledge_demo_report, create_demo_staff_membership
 from neighborhoods.demo import load_demo_neighborhoods
+from neighborhoods.demo_groups import create_demo_groups
 from points.demo import create_demo_campaign
+
+from .demo_pages import create_demo_pages
+from .events.demo import create_demo_events
 
 
 def load_demo_data(*, stdout=None) -> None:
@@ -33,3 +37,10 @@ def load_demo_data(*, stdout=None) -> None:
     if acknowledge_demo_report():
         say("The demo staff lead acknowledged the demo resident's pothole report.")
     say(f"Campaign: {create_demo_campaign().get_absolute_url()}")
+    say(f"Pages: {create_demo_pages()} planning topics and city updates created.")
+    groups = create_demo_groups()
+    say(
+        f"Neighborhood groups: {len(groups)}; the demo organizer runs Roxbury's, "
+        "and the demo resident is a member."
+    )
+    say(f"Volunteer events: {create_demo_events()} created.")

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Map", "engagement:map"),
     ("Report a problem", "engagement:report"),
     ("Neighborhoods", "neighborhoods:index"),
+    ("City updates", "cms:updates"),
     ("Activity", "activity:feed"),
     ("Leaderboards", "points:leaderboards"),
     ("Performance", "engagement:performance"),

@@ -26,12 +26,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("neighborhoods/", include("neighborhoods.urls")),
+    path("neighborhoods/", include("cms.urls_neighborhoods")),
+    path("", include("cms.urls")),
     path("", include("activity.urls")),
     path("", include("engagement.urls")),
     path("", include("points.urls")),
     path("open311/v2/", include("engagement.open311.urls")),
     path("api/schema/", openapi_schema, name="api_schema"),
+    path("events/", include("cms.events.urls")),
+    path("groups/", include("neighborhoods.urls_groups")),
 ]
 
 if settings.DEBUG:

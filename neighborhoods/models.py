@@ -118,6 +118,16 @@ class NeighborhoodGroup(models.Model):
         blank=True,
     )
     created = models.DateTimeField(auto_now_add=True)
+    # The Django auth group that carries the organizers' Wagtail permissions;
+    # a link rather than a name, so renaming a neighborhood keeps it.
+    organizers_auth_group = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="neighborhood_group",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -144,6 +144,76 @@ def can_moderate_neighborhood(*, user, neighborhood: Neighborhood | None) -> boo
     )
 
 
+def group_for(*, neighborhood: Neighborhood):
+    """The group of ``neighborhood``, or ``None`` if it has none yet."""
+    from .models import NeighborhoodGroup
+
+    return NeighborhoodGroup.objects.filter(neighborhood=neighborhood).first()
+
+
+def active_organizers(*, group) -> list:
+    """The people who organize ``group`` now, longest-serving first.
+
+    Closed accounts are left out: they can no longer act for the group.
+    """
+    from .models import GroupRole
+
+    return [
+        m.user
+        for m in group.memberships.filter(
+            role=GroupRole.ORGANIZER,
+            user__is_active=True,
+            user__deleted_at__isnull=True,
+        )
+        .select_related("user")
+        .order_by("joined", "pk")
+    ]
+
+
 def group_panel(*, neighborhood: Neighborhood, user) -> dict:
-    """Contract placeholder: replaced by the neighborhood-groups work."""
-    return {"neighborhood": neighborhood, "group": None}
+    """What the group box on a neighborhood's page shows to ``user``.
+
+    Everything the template needs, so it runs no query: organizers appear by
+    their public names only (never an email), members only as a count.
+    ``group`` is ``None`` for a neighborhood that has no group yet.
+    """
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from .models import GroupMembership, GroupRole
+
+    group = group_for(neighborhood=neighborhood)
+    page_url = neighborhood.get_absolute_url()
+    panel = {
+        "neighborhood": neighborhood,
+        "group": group,
+        "signed_in": bool(getattr(user, "is_authenticated", False)),
+        "login_url": reverse("account_login") + "?" + urlencode({"next": page_url}),
+    }
+    if group is None:
+        return panel
+    membership = None
+    if panel["signed_in"]:
+        membership = GroupMembership.objects.filter(group=group, user=user).first()
+    organizers = active_organizers(group=group)
+    is_organizer = membership is not None and membership.role == GroupRole.ORGANIZER
+    panel.update(
+        {
+            "name": group.name,
+            "description": group.description,
+            "organizer_names": [o.public_name for o in organizers],
+            "member_count": group.memberships.filter(
+                user__is_active=True, user__deleted_at__isnull=True
+            ).count(),
+            "is_member": membership is not None,
+            "is_organizer": is_organizer,
+            # The last organizer is told why leaving is refused before trying.
+            "is_last_organizer": is_organizer
+            and [o.pk for o in organizers] == [user.pk],
+            "join_url": reverse("groups:join", kwargs={"slug": neighborhood.slug}),
+            "leave_url": reverse("groups:leave", kwargs={"slug": neighborhood.slug}),
+            "admin_url": reverse("wagtailadmin_home") if is_organizer else "",
+        }
+    )
+    return panel

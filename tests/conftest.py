@@ -23,11 +23,13 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been flushed by transactional tests of
-    an earlier run, taking the migration-made home page with it."""
-    from cms.services import ensure_home_page
+    an earlier run, taking the migration-made home page with it. The index
+    pages and the update workflow are cheap to add while the database holds
+    no neighborhoods."""
+    from cms.services import ensure_site_structure
 
     with django_db_blocker.unblock():
-        ensure_home_page()
+        ensure_site_structure()
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,20 @@
 """Wagtail page types of the public site, and what hangs off them."""
 
-from .events import EventPage, EventShift, EventSignup, SignupStatus
+from .events import (
+    EventCheckIn,
+    EventPage,
+    EventShift,
+    EventSignup,
+    SignupStatus,
+    VolunteerHour,
+)
 from .home import HomePage
 from .neighborhoods import NeighborhoodIndexPage, NeighborhoodPage
 from .planning import PlanningStatus, PlanningTopicPage
 from .updates import UpdateIndexPage, UpdatePage
 
 __all__ = [
+    "EventCheckIn",
     "EventPage",
     "EventShift",
     "EventSignup",
@@ -18,4 +26,5 @@ __all__ = [
     "SignupStatus",
     "UpdateIndexPage",
     "UpdatePage",
+    "VolunteerHour",
 ]

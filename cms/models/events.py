@@ -4,6 +4,7 @@ shifts are part of the EventPage that organizers edit in Wagtail."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -58,6 +59,13 @@ class EventPage(Page):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The event must end after it starts."})
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.events.selectors import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(page=self, user=request.user))
+        return context
 
 
 class EventShift(Orderable):
@@ -125,3 +133,85 @@ class EventSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.shift}"
+
+
+class EventCheckIn(models.Model):
+    """One check-in of a volunteer by an organizer: who, when, and whether it
+    was undone.
+
+    A row per check-in (not only two columns on the signup) because an undone
+    check-in keeps its points corrections: checking the person in again must
+    award again, and the ledger awards once per source.
+    """
+
+    signup = models.ForeignKey(
+        EventSignup, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_standing_check_in_per_signup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"check-in of {self.signup}"
+
+    def get_absolute_url(self) -> str:
+        """The event's page: where the points history links this award."""
+        return self.signup.shift.event.get_url() or ""
+
+
+class _WithEvent(models.Manager):
+    """Loads the event along: the points history links each hour to its event
+    page, and would otherwise ask four queries per hour."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("check_in__signup__shift__event")
+
+
+class VolunteerHour(models.Model):
+    """One hour of a check-in, and the source of one ``volunteer_hour`` points
+    entry: so the ledger, the rule's daily cap and the Volunteer badge all
+    count hours, as the rule says."""
+
+    check_in = models.ForeignKey(
+        EventCheckIn, on_delete=models.CASCADE, related_name="hours"
+    )
+    number = models.PositiveSmallIntegerField()
+
+    objects = _WithEvent()
+
+    class Meta:
+        ordering = ["check_in", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_in", "number"], name="one_row_per_check_in_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hour {self.number} of {self.check_in}"
+
+    def get_absolute_url(self) -> str:
+        return self.check_in.get_absolute_url()

@@ -21,12 +21,29 @@ class NeighborhoodIndexPage(Page):
     class Meta:
         verbose_name = "neighborhood index page"
 
+    def get_context(self, request, *args, **kwargs):
+        from neighborhoods.selectors import list_neighborhoods, neighborhoods_map_data
+
+        context = super().get_context(request, *args, **kwargs)
+        neighborhoods = list_neighborhoods()
+        context["neighborhoods"] = neighborhoods
+        context["map_data"] = neighborhoods_map_data(neighborhoods=neighborhoods)
+        context["show_load_hint"] = request.user.is_staff
+        return context
+
 
 class NeighborhoodPage(Page):
     """One neighborhood's home: its figures, map, feed, group, topics, events."""
 
+    # SET_NULL, not PROTECT: deleting (or re-importing) a neighborhood must
+    # not be blocked by its page; the page is unpublished instead (see
+    # cms.signals) and re-linked if the neighborhood comes back.
     neighborhood = models.OneToOneField(
-        "neighborhoods.Neighborhood", on_delete=models.PROTECT, related_name="page"
+        "neighborhoods.Neighborhood",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="page",
     )
     intro = models.TextField(
         blank=True, help_text="A few sentences that welcome a resident."
@@ -45,3 +62,28 @@ class NeighborhoodPage(Page):
 
     class Meta:
         verbose_name = "neighborhood page"
+
+    def get_context(self, request, *args, **kwargs):
+        from activity.selectors import public_feed_page
+        from cms import selectors
+        from engagement.selectors.neighborhood_figures import neighborhood_figures
+        from neighborhoods.selectors import group_panel, neighborhood_map_data
+
+        context = super().get_context(request, *args, **kwargs)
+        neighborhood = self.neighborhood
+        context["neighborhood"] = neighborhood
+        context["planning_topics"] = selectors.planning_topics(neighborhood_page=self)
+        context["upcoming_events"] = selectors.upcoming_events(under=self)
+        if neighborhood is not None:
+            context["figures"] = neighborhood_figures(neighborhood=neighborhood)
+            context["map_data"] = neighborhood_map_data(neighborhood=neighborhood)
+            context["request_points"] = selectors.neighborhood_request_points(
+                neighborhood=neighborhood
+            )
+            context["activity_page"] = public_feed_page(
+                neighborhood_slug=neighborhood.slug
+            )
+            context["group_panel"] = group_panel(
+                neighborhood=neighborhood, user=request.user
+            )
+        return context

@@ -57,3 +57,20 @@ class PlanningTopicPage(Page):
 
     class Meta:
         verbose_name = "planning topic"
+
+    @property
+    def neighborhood_page(self):
+        """The neighborhood page above this topic (None if it was moved away)."""
+        from .neighborhoods import NeighborhoodPage
+
+        return NeighborhoodPage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        from engagement.selectors.discussions import discussion_for_page
+        from engagement.selectors.polls import polls_for_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context["neighborhood_page"] = self.neighborhood_page
+        context["discussion"] = discussion_for_page(page=self, user=request.user)
+        context["polls"] = polls_for_page(page=self, user=request.user)
+        return context

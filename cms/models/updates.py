@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.http import urlencode
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -21,6 +22,31 @@ class UpdateIndexPage(Page):
 
     class Meta:
         verbose_name = "update index page"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = selectors.update_filter_from(
+            neighborhood_slug=request.GET.get("neighborhood", "")[:200],
+            department_id=request.GET.get("department", "")[:20],
+        )
+        context["filters"] = filters
+        context["filter_query"] = urlencode(
+            {
+                key: value
+                for key, value in (
+                    ("neighborhood", getattr(filters.neighborhood, "slug", "")),
+                    ("department", getattr(filters.department, "pk", "")),
+                )
+                if value
+            }
+        )
+        context["updates"] = selectors.update_list_page(
+            index=self, filters=filters, page_number=request.GET.get("page")
+        )
+        context["filter_choices"] = selectors.update_filter_choices()
+        return context
 
 
 class UpdatePage(Page):
@@ -59,3 +85,9 @@ class UpdatePage(Page):
     class Meta:
         verbose_name = "city update"
         ordering = ["-date"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["update_neighborhoods"] = list(self.neighborhoods.all())
+        context["update_departments"] = list(self.departments.all())
+        return context

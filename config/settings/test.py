@@ -26,3 +26,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEMO_DATA_ALLOWED = True
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
+if env.bool("CIVIC_E2E_SERVER", default=False):
+    MIDDLEWARE = ["config.testing.FreshContentTypesMiddleware", *MIDDLEWARE]  # noqa: F405

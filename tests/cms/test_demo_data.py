@@ -6,6 +6,7 @@ from django.test import Client, override_settings
 from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
 from activity.models import Activity
+from cms.events.demo import DEMO_VOLUNTEERS
 from engagement.models import ServiceRequest
 from neighborhoods.models import Neighborhood
 from points.models import BadgeAward, Campaign
@@ -22,7 +23,8 @@ def test_load_demo_data_is_idempotent(capsys):
     second = capsys.readouterr().out
     assert "0 created" in second and "26 unchanged" in second
     assert Neighborhood.objects.count() == 26
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    # The demo roles, plus the volunteers who fill the demo events' shifts.
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_VOLUNTEERS)
     # Real Boston 311 samples, and three reports filed as a resident would,
     # which put something on the live feed.
     assert ServiceRequest.objects.filter(source="import").count() > 7000

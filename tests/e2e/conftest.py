@@ -105,6 +105,7 @@ def live_server_process(
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "SITE_URL": f"http://127.0.0.1:{port}",
+        "CIVIC_E2E_SERVER": "1",
     }
     log = (tmp_path_factory.mktemp("server") / "daphne.log").open("w+")
     process = subprocess.Popen(

@@ -77,7 +77,7 @@ def test_detail_shows_name_area_and_map(client, boston):
     assert "<h1>Fenway</h1>" in html
     # The city publishes 0.88 square miles for Fenway.
     assert "0.88 square miles" in html
-    assert 'aria-label="Map of the boundary of Fenway"' in html
+    assert 'aria-label="Map of the boundary of Fenway and its' in html
     data = map_data(response, "neighborhood-map-data")
     assert [f["properties"]["name"] for f in data["features"]] == ["Fenway"]
     assert "Population" not in html
@@ -95,3 +95,32 @@ def test_unknown_neighborhood_is_404(client, boston):
     response = client.get("/neighborhoods/atlantis/")
 
     assert response.status_code == 404
+
+
+def test_url_names_still_reverse_to_the_wagtail_pages(client, boston):
+    from django.urls import reverse
+
+    from neighborhoods.models import Neighborhood
+
+    fenway = Neighborhood.objects.get(slug="fenway")
+    assert reverse("neighborhoods:index") == "/neighborhoods/"
+    assert fenway.get_absolute_url() == "/neighborhoods/fenway/"
+    assert fenway.page.url == fenway.get_absolute_url()
+
+
+def test_detail_is_the_wagtail_page_with_the_neighborhoods_plans(client, boston):
+    response = client.get("/neighborhoods/fenway/")
+
+    assert response.context["page"].neighborhood.slug == "fenway"
+    html = response.content.decode()
+    assert "Planning topics" in html and "Upcoming events" in html
+    data = map_data(response, "neighborhood-requests-data")
+    assert data["type"] == "FeatureCollection"
+
+
+def test_an_unpublished_neighborhood_page_is_404(client, boston):
+    from cms.models import NeighborhoodPage
+
+    NeighborhoodPage.objects.get(slug="fenway").unpublish()
+
+    assert client.get("/neighborhoods/fenway/").status_code == 404
