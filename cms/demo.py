@@ -2,6 +2,7 @@
 
 from accounts.demo import create_demo_accounts
 from engagement.demo_catalogue import load_demo_catalogue
+from engagement.demo_discussions import create_demo_discussion
 from engagement.demo_reports import file_demo_reports
 from engagement.demo_requests import import_demo_requests
 from engagement.demo_staff import acknowledge_demo_report, create_demo_staff_membership
@@ -43,4 +44,5 @@ def load_demo_data(*, stdout=None) -> None:
         f"Neighborhood groups: {len(groups)}; the demo organizer runs Roxbury's, "
         "and the demo resident is a member."
     )
+    say(f"Demo discussion: {create_demo_discussion()} comments posted.")
     say(f"Volunteer events: {create_demo_events()} created.")

@@ -41,8 +41,24 @@ def _staff_navigation(request: HttpRequest) -> list[tuple[str, str]]:
         return []
 
 
+def _moderation_navigation(request: HttpRequest) -> list[tuple[str, str]]:
+    """The discussion moderation queue, for staff and neighborhood organizers."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from engagement.selectors.discussions import can_use_moderation_queue
+
+    if not can_use_moderation_queue(user=user):
+        return []
+    return [("Moderation", reverse("engagement:moderation_queue"))]
+
+
 def site_navigation(request: HttpRequest) -> dict:
-    items = _resolved_navigation() + _staff_navigation(request)
+    items = (
+        _resolved_navigation()
+        + _staff_navigation(request)
+        + _moderation_navigation(request)
+    )
     path = request.path
     return {
         "nav_items": [

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .urls_discussions import urlpatterns as discussion_urlpatterns
 from .urls_map import urlpatterns as map_urlpatterns
 from .urls_performance import urlpatterns as performance_urlpatterns
 from .urls_staff import urlpatterns as staff_urlpatterns
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/geocode", api.geocode, name="api_geocode"),
     path("api/requests/nearby", api.nearby, name="api_nearby"),
     *map_urlpatterns,
+    *discussion_urlpatterns,
     *performance_urlpatterns,
     *staff_urlpatterns,
 ]

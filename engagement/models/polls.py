@@ -35,6 +35,19 @@ class Poll(Orderable):
     def __str__(self) -> str:
         return self.question
 
+    def clean(self) -> None:
+        # Checked in the page editor, so a poll is never published with one
+        # choice or twenty; the receiver then only has to sync what is valid.
+        from django.core.exceptions import ValidationError
+
+        from ..services.polls import validate_choices_text
+
+        super().clean()
+        try:
+            validate_choices_text(self.choices_text)
+        except ValidationError as exc:
+            raise ValidationError({"choices_text": exc.messages}) from None
+
 
 class PollChoice(models.Model):
     """One answer; rows are kept when an editor removes the line, so votes
