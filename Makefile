@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LOCK := requirements/dev.lock
 
-.PHONY: help install run migrate demo test test-fast lint format lock clean
+.PHONY: help install run migrate demo test test-fast lint format lock clean bench bench-quick
 
 help:
 	@echo "make run     - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -14,6 +14,8 @@ help:
 	@echo "make lint    - ruff, import-linter, migrations check"
 	@echo "make format  - ruff format and fixes"
 	@echo "make lock    - re-pin requirements/*.lock from pyproject.toml"
+	@echo "make bench-quick - benchmarks on a small city, under 3 minutes (BENCH_DB=postgres)"
+	@echo "make bench   - benchmarks at BENCH_SIZES on SQLite and PostgreSQL (docs/performance.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +57,22 @@ format: install
 lock: install
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/dev.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/prod.lock pyproject.toml
+
+# Benchmarks (issue 8, docs/performance.md). Each run uses its own database
+# (var/bench-*.sqlite3 or civicpulse_bench_* on PostgreSQL) and writes
+# bench/results/<time>-<db>-<size>.json.
+BENCH_DB ?= sqlite
+BENCH_SIZES ?= 100k 300k 1M
+BENCH_DBS ?= sqlite postgres
+
+bench-quick: install
+	$(BIN)/python -m bench --quick --db $(BENCH_DB)
+
+bench: install
+	@for db in $(BENCH_DBS); do for size in $(BENCH_SIZES); do \
+		$(BIN)/python -m bench --db $$db --size $$size || exit 1; \
+	done; done
+	$(BIN)/python -m bench.report --write
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
