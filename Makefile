@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LOCK := requirements/dev.lock
 
-.PHONY: help install run migrate demo test test-fast lint format lock clean bench bench-quick
+.PHONY: help install run migrate demo test test-fast lint format lock clean bench bench-quick bench-load
 
 help:
 	@echo "make run     - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lock    - re-pin requirements/*.lock from pyproject.toml"
 	@echo "make bench-quick - benchmarks on a small city, under 3 minutes (BENCH_DB=postgres)"
 	@echo "make bench   - benchmarks at BENCH_SIZES on SQLite and PostgreSQL (docs/performance.md)"
+	@echo "make bench-load - locust, 50 users for 2 min against daphne (LOAD_ARGS=--quick: 30 s)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +74,13 @@ bench: install
 		$(BIN)/python -m bench --db $$db --size $$size || exit 1; \
 	done; done
 	$(BIN)/python -m bench.report --write
+
+# Load test: daphne on a free loopback port, locust headless against it;
+# writes bench/results/<time>-<db>-<size>-load.json, fails over 1 % errors
+# or p95 over 800 ms.
+LOAD_ARGS ?=
+bench-load: install
+	$(BIN)/python -m bench.load --db $(BENCH_DB) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -6,6 +6,7 @@ a client may receive is decided when the event is published (which groups
 it goes to), not here.
 """
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .groups import CITY_GROUP, neighborhood_group, user_group
@@ -19,6 +20,20 @@ class ForwardingConsumer(AsyncJsonWebsocketConsumer):
     """Joins ``self.groups_to_join`` and forwards every activity event."""
 
     groups_to_join: list[str]
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels' dispatch without its ``close_old_connections`` first.
+
+        Channels closes stale database connections before every handler, in
+        its one thread for synchronous code. These consumers never use the
+        database, so that hop is pure cost, and it is paid per message per
+        client: when one event reaches a thousand clients of a process, the
+        thousand hops queue behind each other in that single thread.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_to_join", []):

@@ -1,10 +1,9 @@
-"""``python -m bench.report``: the newest results as a Markdown table, and an
-SVG plot of latency against data size, for docs/performance.md.
+"""``python -m bench.report``: the newest results as a Markdown table, and a
+PNG plot of latency against data size, for docs/performance.md.
 
 With ``--write`` the table replaces the text between the
 ``<!-- bench:table -->`` and ``<!-- /bench:table -->`` markers in
-docs/performance.md, and the plot is written next to it. Plain Python: no
-plotting library is needed.
+docs/performance.md, and the plot (matplotlib) is written next to it.
 """
 
 import argparse
@@ -14,9 +13,10 @@ from pathlib import Path
 
 from .run import BASE_DIR, RESULTS_DIR
 from .sizes import parse_size
+from .targets import TARGETS
 
 DOC = BASE_DIR / "docs" / "performance.md"
-PLOT = BASE_DIR / "docs" / "performance-latency.svg"
+PLOT = BASE_DIR / "docs" / "performance-latency.png"
 START, END = "<!-- bench:table -->", "<!-- /bench:table -->"
 PLOTTED = ("map_city", "map_street", "open311", "leaderboards")
 COLOURS = {
@@ -33,6 +33,8 @@ def load(results_dir: Path = RESULTS_DIR) -> list[dict]:
         try:
             run = json.loads(path.read_text())
         except (OSError, ValueError):
+            continue
+        if "scenarios" not in run:  # a load test's file: see load_runs()
             continue
         run["_file"] = path.name
         runs.append(run)
@@ -124,9 +126,99 @@ def table(chosen: dict[tuple[str, str, bool], dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def svg_plot(chosen: dict[tuple[str, str, bool], dict]) -> str | None:
-    """Median latency against size, log-log, one line per scenario and
-    database; None with fewer than two sizes."""
+def target_value(result: dict) -> float | None:
+    """The figure a target is stated in, from one scenario's result."""
+    if "error" in result or "not_run" in result:
+        return None
+    metric = TARGETS[result["scenario"]][0]
+    if metric == "median_ms":
+        return result["subject"]["median_ms"]
+    if metric == "p99_ms":
+        by_clients = result.get("p99_ms_by_clients") or {}
+        return max(by_clients.values()) if by_clients else None
+    return result.get(metric)
+
+
+def targets_table(chosen: dict[tuple[str, str, bool], dict]) -> str:
+    """Each target against the largest full run of each database: met or
+    missed, with the figure and the size it was measured at."""
+    largest: dict[str, dict] = {}
+    for (db, size, quick), run in chosen.items():
+        if quick:
+            continue
+        if db not in largest or parse_size(size) > parse_size(largest[db]["size"]):
+            largest[db] = run
+    dbs = sorted(largest)
+    if not dbs:
+        return ""
+    lines = [
+        "| target | " + " | ".join(f"{db} {largest[db]['size']}" for db in dbs) + " |",
+        "|---|" + "---|" * len(dbs),
+    ]
+    for name, (metric, op, value, where) in TARGETS.items():
+        cells = []
+        for db in dbs:
+            result = next(
+                (r for r in largest[db]["scenarios"] if r["scenario"] == name), None
+            )
+            figure = None if result is None else target_value(result)
+            if figure is None:
+                cells.append("not measured")
+                continue
+            met = figure <= value if op == "<=" else figure >= value
+            unit = " ms" if metric.endswith("_ms") else "/s"
+            cells.append(f"{figure:,.1f}{unit}: {'met' if met else '**missed**'}")
+        unit = " ms" if metric.endswith("_ms") else "/s"
+        label = f"{name} {metric.replace('_ms', '')} {op} {value:,}{unit} ({where})"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def load_runs(results_dir: Path = RESULTS_DIR) -> list[dict]:
+    """The load tests' files (``*-load.json``), oldest first."""
+    runs = []
+    for path in sorted(results_dir.glob("*-load.json")):
+        try:
+            run = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if run.get("kind") == "load" and "aggregate" in run:
+            run["_file"] = path.name
+            runs.append(run)
+    return runs
+
+
+def load_table(runs: list[dict]) -> str:
+    """The newest load test of each database, size, user count and pacing."""
+    chosen: dict[tuple, dict] = {}
+    for run in sorted(runs, key=lambda r: r["started"]):
+        key = (run["db"], run["size"], run["users"], run.get("think_seconds", "1,3"))
+        chosen[key] = run
+    if not chosen:
+        return ""
+    lines = [
+        "Load tests (locust against one daphne process on loopback):",
+        "",
+        "| run | requests | req/s | median | p95 | p99 | errors | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (db, size, users, think), run in sorted(chosen.items()):
+        total = run["aggregate"]
+        verdict = "pass" if run["passed"] else "**fail**: " + "; ".join(run["reasons"])
+        lines.append(
+            f"| {db} {size}, {users} users, {think} s between pages, "
+            f"{run['run_time']} (`{run['_file']}`) | {total['requests']:,} | "
+            f"{total['per_second']:.1f} | {total['median_ms']:.0f} ms | "
+            f"{total['p95_ms']:.0f} ms | {total['p99_ms']:.0f} ms | "
+            f"{run['error_rate']:.1%} | {verdict} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def latency_series(
+    chosen: dict[tuple[str, str, bool], dict],
+) -> dict[tuple[str, str], list[tuple[int, float]]]:
+    """(scenario, database) -> [(requests, median ms)], full runs only."""
     series: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for (db, size, quick), run in chosen.items():
         if quick:
@@ -136,69 +228,61 @@ def svg_plot(chosen: dict[tuple[str, str, bool], dict]) -> str | None:
                 series.setdefault((result["scenario"], db), []).append(
                     (parse_size(size), result["subject"]["median_ms"])
                 )
+    for points in series.values():
+        points.sort()
+    return series
+
+
+def png_plot(chosen: dict[tuple[str, str, bool], dict], path: Path) -> bool:
+    """Median latency against size, log-log, one panel per database, one line
+    per scenario with its target dotted in the same colour. False (and no
+    file) with fewer than two sizes."""
+    series = latency_series(chosen)
     sizes = sorted({n for points in series.values() for n, _ in points})
     if len(sizes) < 2:
-        return None
-    import math
+        return False
+    import matplotlib
 
-    width, height, left, right, top, bottom = 720, 420, 70, 200, 30, 50
-    values = [v for points in series.values() for _, v in points]
-    y_lo = 10 ** math.floor(math.log10(max(min(values), 0.1)))
-    y_hi = 10 ** math.ceil(math.log10(max(values)))
-    x_lo, x_hi = math.log10(sizes[0]), math.log10(sizes[-1])
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-    def x(n: int) -> float:
-        return left + (math.log10(n) - x_lo) / (x_hi - x_lo) * (width - left - right)
-
-    def y(v: float) -> float:
-        frac = (math.log10(max(v, y_lo)) - math.log10(y_lo)) / (
-            math.log10(y_hi) - math.log10(y_lo)
-        )
-        return height - bottom - frac * (height - top - bottom)
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="sans-serif" font-size="12">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{left}" y="18">Median latency (ms, log) against service '
-        f"requests (log)</text>",
-    ]
-    decade = y_lo
-    while decade <= y_hi:
-        out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(decade):.1f}" '
-            f'y2="{y(decade):.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 8}" y="{y(decade) + 4:.1f}" text-anchor="end">'
-            f"{decade:g}</text>"
-        )
-        decade *= 10
-    for n in sizes:
-        label = f"{n // 1000}k" if n < 10**6 else f"{n / 10**6:g}M"
-        out.append(
-            f'<text x="{x(n):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
-            f"{label}</text>"
-        )
-    for row, ((name, db), points) in enumerate(sorted(series.items())):
-        points.sort()
-        dash = "" if db == "postgres" else ' stroke-dasharray="6 4"'
-        path = " ".join(f"{x(n):.1f},{y(v):.1f}" for n, v in points)
-        colour = COLOURS[name]
-        out.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" '
-            f'stroke-width="2"{dash}/>'
-        )
-        for n, v in points:
-            out.append(
-                f'<circle cx="{x(n):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>'
+    dbs = sorted({db for _, db in series})
+    fig, axes = plt.subplots(
+        1, len(dbs), figsize=(6 * len(dbs), 4.5), sharey=True, squeeze=False
+    )
+    for ax, db in zip(axes[0], dbs, strict=True):
+        for name in PLOTTED:
+            points = series.get((name, db))
+            if not points:
+                continue
+            colour = COLOURS[name]
+            ax.plot(
+                [n for n, _ in points],
+                [v for _, v in points],
+                marker="o",
+                color=colour,
+                label=name,
             )
-        ly = top + 10 + row * 18
-        out.append(
-            f'<line x1="{width - right + 10}" x2="{width - right + 40}" y1="{ly}" '
-            f'y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>'
-            f'<text x="{width - right + 46}" y="{ly + 4}">{name} ({db})</text>'
-        )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+            metric, _op, value, _ = TARGETS.get(name, (None, None, None, None))
+            if metric == "median_ms":
+                ax.axhline(value, color=colour, linestyle=":", linewidth=1)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xticks(sizes, [_size_label(n) for n in sizes])
+        ax.minorticks_off()
+        ax.set_title({"postgres": "PostgreSQL", "sqlite": "SQLite"}.get(db, db))
+        ax.set_xlabel("service requests in the database")
+        ax.grid(True, which="major", color="#ddd")
+    axes[0][0].set_ylabel("median latency, ms (dotted: target)")
+    axes[0][-1].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def _size_label(n: int) -> str:
+    return f"{n // 1000}k" if n < 10**6 else f"{n / 10**6:g}M"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,8 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     if not chosen:
         print("No results yet: run `make bench-quick` first.")
         return 1
-    text = table(chosen)
-    plot = svg_plot(chosen)
+    text = targets_table(chosen) + "\n" + table(chosen)
+    loads = load_table(load_runs(args.results))
+    if loads:
+        text += "\n" + loads
     if not args.write:
         sys.stdout.write(text)
         return 0
@@ -224,8 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     before, rest = doc.split(START, 1)
     _, after = rest.split(END, 1)
     DOC.write_text(f"{before}{START}\n{text}{END}{after}")
-    if plot:
-        PLOT.write_text(plot)
+    plot = png_plot(chosen, PLOT)
     print(f"updated {DOC.relative_to(BASE_DIR)}" + (" and the plot" if plot else ""))
     return 0
 

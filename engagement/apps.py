@@ -10,7 +10,7 @@ class EngagementConfig(AppConfig):
         # belong in the person's export and erasure (accounts cannot import us).
         from accounts import personal_data
 
-        from . import signals  # noqa: F401
+        from . import signals, signals_map  # noqa: F401
         from .services.discussions import erase_discussions, export_discussions
         from .services.polls import erase_votes, export_votes
 

@@ -7,7 +7,7 @@ award idempotent, even when two requests race to make it.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,9 +62,21 @@ class PointsEntry(models.Model):
         return f"{self.amount:+d} {self.reason} ({self.source_type}:{self.source_id})"
 
     def save(self, *args, **kwargs):
+        """Write the entry and move the tables derived from it (the balance
+        and the leaderboards' totals) in the same transaction, whoever writes
+        it: the boards read those tables, never the whole ledger."""
         if not self._state.adding:
             raise AppendOnlyError("points entries are never updated: add a correction")
-        super().save(*args, **kwargs)
+        from .leaderboard_tables import add_entry_to_tables
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if transaction.get_connection(using).in_atomic_block:
+            super().save(*args, **kwargs)
+            add_entry_to_tables(entry=self, using=using)
+            return
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            add_entry_to_tables(entry=self, using=using)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("points entries are never deleted: add a correction")
@@ -143,9 +155,10 @@ class BadgeAward(models.Model):
 
 
 class PointsBalance(models.Model):
-    """A cached balance, kept in step by ``award_points`` and
-    ``reverse_points`` in the same transaction as the entry. The ledger stays
-    the truth: ``manage.py reconcile_points`` repairs any drift."""
+    """A cached balance, kept in step with the ledger in the same transaction
+    as each entry (``PointsEntry.save``). The ledger stays the truth:
+    ``manage.py reconcile_points`` repairs any drift. The all-time city
+    board reads its top rows through the index on ``total``."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -156,8 +169,91 @@ class PointsBalance(models.Model):
     total = models.IntegerField(default=0)
     updated = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        indexes = [models.Index(fields=["-total", "user"], name="points_balance_board")]
+
     def __str__(self) -> str:
         return f"{self.user_id}: {self.total}"
+
+
+# Work tied to no place, in the tables below: "" rather than NULL, because
+# unique constraints treat NULLs as distinct on SQLite and PostgreSQL alike.
+NO_NEIGHBORHOOD = ""
+
+
+class PointsDaily(models.Model):
+    """A person's points on one local day in one neighborhood (or none),
+    kept in step with the ledger like the balance.
+
+    The week and month boards sum a period's rows rather than scanning the
+    ledger. A row stays when its total falls to zero: the team board counts
+    everyone who took part, and a corrected award was still taking part.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint leads with it
+    )
+    neighborhood_slug = models.CharField(max_length=200, blank=True)
+    # The greatest name the day's entries carried, as the boards show it.
+    neighborhood_name = models.CharField(max_length=200, blank=True)
+    day = models.DateField(help_text="In the site's time zone, as periods are.")
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "points per day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "neighborhood_slug", "day"],
+                name="points_daily_once_per_place_and_day",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="points_daily_day"),
+            models.Index(
+                fields=["neighborhood_slug", "day"], name="points_daily_place_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user_id} {self.neighborhood_slug or '-'} {self.day}: {self.total}"
+        )
+
+
+class PointsNeighborhoodTotal(models.Model):
+    """A person's all-time points for work in one neighborhood, kept in step
+    with the ledger like the balance: the all-time neighborhood boards read
+    its top rows through an index, the team board sums it per neighborhood."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint leads with it
+    )
+    neighborhood_slug = models.CharField(max_length=200)
+    neighborhood_name = models.CharField(max_length=200, blank=True)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "neighborhood_slug"],
+                name="points_neighborhood_total_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["neighborhood_slug", "-total", "user"],
+                name="points_neighborhood_board",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.neighborhood_slug}: {self.total}"
 
 
 class Campaign(models.Model):

@@ -7,7 +7,7 @@ email or a place.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -27,12 +27,17 @@ from .badges import (
     level_progress,
     streak_score,
 )
+from .leaderboard_tables import local_day
 from .models import (
+    NO_NEIGHBORHOOD,
     REVERSAL_SUFFIX,
     BadgeAward,
     Campaign,
+    PointsBalance,
+    PointsDaily,
     PointsEntry,
     PointsHold,
+    PointsNeighborhoodTotal,
     PointsRule,
 )
 
@@ -255,25 +260,52 @@ def leaderboard_for_neighborhood(
     return _person_board(period=period, limit=limit, now=now, slug=slug)
 
 
+def _days_since(since: datetime) -> tuple[date, date]:
+    """The days from ``since`` on, as a closed range: the same rows as
+    ``day >= since``, but with both bounds given, SQLite's planner (which
+    keeps no histogram) takes a period for a small slice and uses the day
+    index instead of reading every row."""
+    return local_day(since), date.max
+
+
+# Who may appear on a board, as a filter on a table with a ``user`` key.
+_SHOWN = {
+    "user__show_on_leaderboards": True,
+    "user__is_active": True,
+    "user__deleted_at__isnull": True,
+}
+
+
 def _person_board(
     *, period: str, limit: int, now: datetime | None, slug: str | None = None
 ) -> list[LeaderboardRow]:
-    entries = PointsEntry.objects.filter(
-        user__show_on_leaderboards=True,
-        user__is_active=True,
-        user__deleted_at__isnull=True,
-    )
-    if slug is not None:
-        entries = entries.filter(neighborhood_slug=slug)
+    """Ranked by points in the period (ties: the earlier account first),
+    read from the tables kept in step with the ledger: all time from the
+    balance (or the per-neighborhood total), through an index on the total,
+    so only the top rows are read; a week or a month sums that period's
+    ``PointsDaily`` rows."""
     since = period_start(period, now=now)
-    if since is not None:
-        entries = entries.filter(created__gte=since)
-    totals = (
-        entries.values("user_id", "user__display_name")
-        .annotate(total=Sum("amount"))
-        .filter(total__gt=0)
-        .order_by("-total", "user_id")[:limit]
-    )
+    if since is None:
+        table = (
+            PointsBalance.objects.all()
+            if slug is None
+            else PointsNeighborhoodTotal.objects.filter(neighborhood_slug=slug)
+        )
+        totals = (
+            table.filter(total__gt=0, **_SHOWN)
+            .order_by("-total", "user_id")
+            .values("user__display_name", "total")[:limit]
+        )
+    else:
+        days = PointsDaily.objects.filter(day__range=_days_since(since), **_SHOWN)
+        if slug is not None:
+            days = days.filter(neighborhood_slug=slug)
+        totals = (
+            days.values("user_id", "user__display_name")
+            .annotate(total=Sum("total"))
+            .filter(total__gt=0)
+            .order_by("-total", "user_id")[:limit]
+        )
     return [
         LeaderboardRow(
             rank=position,
@@ -293,12 +325,12 @@ class NeighborhoodChoice:
 def ledger_neighborhoods() -> list[NeighborhoodChoice]:
     """Neighborhoods that have points in the ledger, for the board selector.
 
-    The name is the latest one engagement stored with an entry, so points
-    needs no import of neighborhoods.
+    The name is the greatest one engagement stored with an entry there, so
+    points needs no import of neighborhoods. Read from the per-neighborhood
+    totals, which hold a row for every person and place in the ledger.
     """
     rows = (
-        PointsEntry.objects.filter(neighborhood_slug__isnull=False)
-        .values("neighborhood_slug")
+        PointsNeighborhoodTotal.objects.values("neighborhood_slug")
         .annotate(name=Max("neighborhood_name"))
         .order_by("name", "neighborhood_slug")
     )
@@ -326,20 +358,23 @@ def neighborhood_team_board(
 
     Dividing by the people who took part (anyone with an entry there in the
     period, opted in or not) keeps big neighborhoods from winning on size
-    alone. Only neighborhood names and numbers leave this function.
+    alone. Only neighborhood names and numbers leave this function. Read from
+    the per-neighborhood totals (all time) or the period's daily rows: each
+    holds one row per person and place, even when a correction brought its
+    total to zero, so counting rows counts the people who took part.
     """
-    entries = PointsEntry.objects.filter(
-        neighborhood_slug__isnull=False,
-        user__is_active=True,
-        user__deleted_at__isnull=True,
-    )
+    active = {"user__is_active": True, "user__deleted_at__isnull": True}
     since = period_start(period, now=now)
-    if since is not None:
-        entries = entries.filter(created__gte=since)
+    if since is None:
+        places = PointsNeighborhoodTotal.objects.filter(**active)
+    else:
+        places = PointsDaily.objects.filter(
+            day__range=_days_since(since), **active
+        ).exclude(neighborhood_slug=NO_NEIGHBORHOOD)
     rows = (
-        entries.values("neighborhood_slug")
+        places.values("neighborhood_slug")
         .annotate(
-            total=Sum("amount"),
+            total=Sum("total"),
             residents=Count("user", distinct=True),
             name=Max("neighborhood_name"),
         )

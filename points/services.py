@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,6 +22,7 @@ from accounts.selectors import has_verified_email
 from activity import kinds
 from activity.services import publish_on_commit
 
+from . import leaderboard_tables
 from .badges import BADGES, Badge
 from .models import (
     REVERSAL_SUFFIX,
@@ -142,8 +143,7 @@ def award_points(
                 source_id=key[1],
                 neighborhood_slug=neighborhood_slug or None,
                 neighborhood_name=neighborhood_name if neighborhood_slug else "",
-            )
-            _add_to_balance(user=user, amount=entry.amount)
+            )  # saving it moves the balance and the leaderboards' tables too
     except IntegrityError:  # a concurrent call awarded it first
         return Award(entry=_find_entry(user=user, reason=reason, key=key))
     earned = grant_earned_badges(user=user, reasons=[reason])
@@ -216,53 +216,29 @@ def reverse_points(
                 neighborhood_slug=original.neighborhood_slug,
                 neighborhood_name=original.neighborhood_name,
             )
-            _add_to_balance(user=user, amount=correction.amount)
             return correction
     except IntegrityError:
         return _find_entry(user=user, reason=correction_reason, key=key)
 
 
-def _ledger_sum(*, user_id: int) -> int:
-    return (
-        PointsEntry.objects.filter(user_id=user_id).aggregate(t=Sum("amount"))["t"] or 0
-    )
-
-
-def _add_to_balance(*, user: User, amount: int) -> None:
-    """Move the cached balance with the entry just written (same transaction).
-
-    An F() update keeps concurrent awards from losing each other's points; a
-    missing row starts from the ledger sum, which already holds the entry.
-    """
-    now = timezone.now()
-    if PointsBalance.objects.filter(user=user).update(
-        total=F("total") + amount, updated=now
-    ):
-        return
-    try:
-        with transaction.atomic():
-            PointsBalance.objects.create(
-                user=user, total=_ledger_sum(user_id=user.pk), updated=now
-            )
-    except IntegrityError:  # a concurrent award created it first
-        PointsBalance.objects.filter(user=user).update(
-            total=F("total") + amount, updated=now
-        )
-
-
 @dataclass(frozen=True)
 class Reconciliation:
-    """What ``reconcile_balances`` found: balances checked, drifted, repaired."""
+    """What ``reconcile_balances`` found: balances checked, drifted and
+    repaired, and the leaderboard tables' rows that drifted (by table), all
+    rebuilt from the ledger if ``repaired_tables``."""
 
     checked: int
     drifted: int
     repaired: int
+    table_drift: dict[str, int] = field(default_factory=dict)
+    repaired_tables: bool = False
 
 
 def reconcile_balances(*, repair: bool = True) -> Reconciliation:
-    """Compare each cached balance with its ledger sum and fix the ones that
-    drifted (a crash between writes, a manual edit, a restore). The ledger is
-    the truth, so repairing only ever rewrites the cache."""
+    """Compare each cached balance, and the leaderboards' tables, with the
+    ledger and fix what drifted (a crash between writes, a manual edit, a
+    restore). The ledger is the truth, so repairing only ever rewrites the
+    derived rows: balances one by one, the rollups by a set-based rebuild."""
     sums = dict(
         PointsEntry.objects.values("user_id")
         .annotate(t=Sum("amount"))
@@ -274,7 +250,9 @@ def reconcile_balances(*, repair: bool = True) -> Reconciliation:
         for user_id in set(sums) | set(cached)
         if sums.get(user_id, 0) != cached.get(user_id)
     }
+    table_drift = leaderboard_tables.drifted_rows()
     repaired = 0
+    rebuilt = False
     if repair:
         now = timezone.now()
         for user_id, total in drift.items():
@@ -285,9 +263,30 @@ def reconcile_balances(*, repair: bool = True) -> Reconciliation:
             repaired += 1
         if drift:
             logger.warning("repaired %d drifted points balance(s)", repaired)
+        if any(table_drift.values()):
+            # Balances were just repaired person by person (a person with no
+            # entries keeps a zero row), so only the rollups are rebuilt.
+            leaderboard_tables.rebuild_tables(balances=False)
+            rebuilt = True
+            logger.warning("rebuilt the leaderboard tables: %s drifted", table_drift)
     return Reconciliation(
-        checked=len(set(sums) | set(cached)), drifted=len(drift), repaired=repaired
+        checked=len(set(sums) | set(cached)),
+        drifted=len(drift),
+        repaired=repaired,
+        table_drift=table_drift,
+        repaired_tables=rebuilt,
     )
+
+
+def rebuild_leaderboard_tables() -> None:
+    """Recompute the balances and the leaderboards' rollups from the ledger,
+    set-based (one INSERT ... SELECT ... GROUP BY per table).
+
+    For entries written around ``PointsEntry.save`` (a bulk load with COPY, a
+    restore of the ledger alone): the boards read only these tables, so until
+    this runs such entries show on no board. Concurrent awards wait for it.
+    """
+    leaderboard_tables.rebuild_tables()
 
 
 def grant_earned_badges(

@@ -135,11 +135,24 @@ if REDIS_URL:
     #   never outlives its group membership.
     # - socket_connect_timeout: an unreachable Redis fails a publish in two
     #   seconds instead of holding the web request that published.
+    # - socket_timeout: how long a read may wait for Redis. channels_redis
+    #   waits for messages with BZPOPMIN, blocking 5 s in Redis each round;
+    #   redis-py's default read timeout is also 5 s, so an idle websocket's
+    #   read could time out first and kill its consumer with TimeoutError.
+    #   Any value well above 5 s avoids the race.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": 2,
+                        "socket_timeout": env.int(
+                            "CHANNEL_LAYER_SOCKET_TIMEOUT", default=15
+                        ),
+                    }
+                ],
                 "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=200),
                 "expiry": env.int("CHANNEL_LAYER_EXPIRY", default=30),
                 "group_expiry": env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=86400),

@@ -68,3 +68,7 @@ __all__ += [
     "PollChoice",
     "PollVote",
 ]
+
+from .map_cells import MapCell  # noqa: E402
+
+__all__ += ["MapCell"]

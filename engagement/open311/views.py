@@ -111,12 +111,9 @@ def requests_endpoint(request: HttpRequest, *, fmt: str) -> HttpResponse:
     query = _request_query(request)
     extensions = params.flag(request.GET.get("extensions"))
     found = selectors.find_requests(query=query, extensions=extensions)
-    data = [
-        present.request_data(
-            r, absolute=request.build_absolute_uri, extensions=extensions
-        )
-        for r in found
-    ]
+    data = present.requests_data(
+        found, absolute=request.build_absolute_uri, extensions=extensions
+    )
     return render(fmt=fmt, root="service_requests", data=data)
 
 
@@ -132,11 +129,9 @@ def request_detail(
         raise Open311Error(
             404, f"service_request_id {service_request_id!r} was not found."
         )
-    data = [
-        present.request_data(
-            found, absolute=request.build_absolute_uri, extensions=extensions
-        )
-    ]
+    data = present.requests_data(
+        [found], absolute=request.build_absolute_uri, extensions=extensions
+    )
     return render(fmt=fmt, root="service_requests", data=data)
 
 

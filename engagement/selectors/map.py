@@ -9,6 +9,7 @@ never selected.
 import hashlib
 import logging
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
@@ -16,7 +17,16 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +35,7 @@ from neighborhoods.models import Neighborhood
 from neighborhoods.selectors import list_neighborhoods
 
 from ..geo import BBox
-from ..models import RequestStatus, Service, ServiceRequest
+from ..models import MapCell, RequestStatus, Service, ServiceRequest
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +52,14 @@ LIST_PAGE_SIZE = 25
 # As long as browsers may keep the API's answer (its Cache-Control).
 CLUSTER_CACHE_SECONDS = 30
 MAX_ZOOM = 22
+# The finest clustered zoom: ``MapCell`` counts requests per cell of this grid,
+# and a cell at any coarser zoom is a block of 2^(MAP_CELL_ZOOM - zoom) x
+# 2^(MAP_CELL_ZOOM - zoom) of them, because cell sizes halve per zoom.
+MAP_CELL_ZOOM = CLUSTER_BELOW_ZOOM - 1
+# The live query selects by a box a hair wider than its cells, then keeps the
+# points whose computed cell is inside: a point within a rounding error of a
+# cell edge then lands in the same cell as in ``MapCell``.
+_EDGE_SLACK = 1e-9
 
 # Web Mercator stretches north-south; cells this much shorter in latitude look
 # square on the city's map. A fixed latitude keeps the grid still while panning.
@@ -114,15 +132,26 @@ def map_features(*, bbox: BBox, zoom: int, filters: RequestFilters) -> dict:
     """A GeoJSON FeatureCollection of the requests in ``bbox`` for the map.
 
     Below ``CLUSTER_BELOW_ZOOM`` each feature is a grid cell holding requests
-    (``count``, the cell's ``bbox``, placed at the mean of its points), grouped
-    in SQL. The box is widened to whole cells, so a cell's count does not
-    change as the map pans. At street level each feature is one request, the
-    newest ``MAX_POINTS`` of them.
+    (``count``, the cell's ``bbox``, placed at the mean of its points), added
+    up from ``MapCell`` or, with a date filter, grouped from the requests. The
+    box is widened to whole cells, so a cell's count does not change as the
+    map pans. At street level each feature is one request, the newest
+    ``MAX_POINTS`` of them.
     """
     qs = filtered_requests(filters=filters)
     if zoom < CLUSTER_BELOW_ZOOM:
         return _clusters(qs, bbox, zoom, filters)
     return _points(qs, bbox)
+
+
+def map_cell_of(*, lat: float, lon: float) -> tuple[int, int]:
+    """The (row, column) of the ``MAP_CELL_ZOOM`` cell holding a public point.
+
+    The same floating-point division and floor as the SQL that groups
+    requests, so Python and the database always agree on a point's cell.
+    """
+    cell_lon, cell_lat = cluster_cell_size(zoom=MAP_CELL_ZOOM)
+    return math.floor(lat / cell_lat), math.floor(lon / cell_lon)
 
 
 def _clusters(qs: QuerySet, bbox: BBox, zoom: int, filters: RequestFilters) -> dict:
@@ -133,44 +162,31 @@ def _clusters(qs: QuerySet, bbox: BBox, zoom: int, filters: RequestFilters) -> d
         math.ceil(bbox.max_lon / cell_lon),
         math.ceil(bbox.max_lat / cell_lat),
     )
-    # Everyone opening the map sees the same city-wide view first: one GROUP
-    # BY over all requests then serves them all for a while. The newest id (an
-    # index lookup) is part of the key, so a new report shows at once; a
-    # change of status may take CLUSTER_CACHE_SECONDS, as in browsers' caches.
+    # Everyone opening the map sees the same city-wide view first, so it is
+    # cached for a while. The newest id (an index lookup) is part of the key,
+    # so a new report shows at once; a change of status may take
+    # CLUSTER_CACHE_SECONDS, as in browsers' caches.
     newest = ServiceRequest.objects.aggregate(newest=Max("pk"))["newest"]
     digest = hashlib.sha256(repr((zoom, cells, filters, newest)).encode()).hexdigest()
     key = f"map:clusters:{digest}"
     cached = _cache_get(key)
     if cached is not None:
         return cached
-    rows = (
-        _within(
-            qs,
-            BBox(
-                min_lon=cells[0] * cell_lon,
-                min_lat=cells[1] * cell_lat,
-                max_lon=cells[2] * cell_lon,
-                max_lat=cells[3] * cell_lat,
-            ),
-        )
-        .annotate(
-            cell_row=Floor(F("public_lat") / cell_lat),
-            cell_col=Floor(F("public_long") / cell_lon),
-        )
-        .values("cell_row", "cell_col")
-        .annotate(count=Count("pk"), lat=Avg("public_lat"), lon=Avg("public_long"))
-        .order_by()
-    )
+    if filters.start or filters.end:
+        rows = _cells_from_requests(qs, cells, cell_lon, cell_lat)
+    else:
+        # Without dates every filter is a column of MapCell: add up its fine
+        # cells (a few thousand rows for a city) instead of every request.
+        rows = _cells_from_map_cells(filters, cells, zoom)
     features = []
-    for row in rows:
-        r, c = int(row["cell_row"]), int(row["cell_col"])
+    for r, c, count, lat_total, lon_total in rows:
         features.append(
             {
                 "type": "Feature",
-                "geometry": _point(row["lon"], row["lat"]),
+                "geometry": _point(lon_total / count, lat_total / count),
                 "properties": {
                     "cluster": True,
-                    "count": row["count"],
+                    "count": count,
                     "bbox": [
                         round(c * cell_lon, 6),
                         round(r * cell_lat, 6),
@@ -180,8 +196,9 @@ def _clusters(qs: QuerySet, bbox: BBox, zoom: int, filters: RequestFilters) -> d
                 },
             }
         )
-    # Biggest last, so they are drawn on top.
-    features.sort(key=lambda f: f["properties"]["count"])
+    # Biggest last, so they are drawn on top; ties in a fixed order, so the
+    # same data always gives the same answer.
+    features.sort(key=lambda f: (f["properties"]["count"], f["properties"]["bbox"]))
     data = {
         "type": "FeatureCollection",
         "clustered": True,
@@ -191,6 +208,81 @@ def _clusters(qs: QuerySet, bbox: BBox, zoom: int, filters: RequestFilters) -> d
     }
     _cache_set(key, data)
     return data
+
+
+Cells = tuple[int, int, int, int]  # min col, min row, end col, end row (exclusive)
+CellRow = tuple[int, int, int, float, float]  # row, col, count, lat sum, lon sum
+
+
+def _cells_from_requests(
+    qs: QuerySet, cells: Cells, cell_lon: float, cell_lat: float
+) -> list[CellRow]:
+    rows = (
+        _within(
+            qs,
+            BBox(
+                min_lon=cells[0] * cell_lon - _EDGE_SLACK,
+                min_lat=cells[1] * cell_lat - _EDGE_SLACK,
+                max_lon=cells[2] * cell_lon + _EDGE_SLACK,
+                max_lat=cells[3] * cell_lat + _EDGE_SLACK,
+            ),
+        )
+        .annotate(
+            cell_row=Floor(F("public_lat") / cell_lat),
+            cell_col=Floor(F("public_long") / cell_lon),
+        )
+        .filter(
+            cell_row__gte=cells[1],
+            cell_row__lt=cells[3],
+            cell_col__gte=cells[0],
+            cell_col__lt=cells[2],
+        )
+        .values("cell_row", "cell_col")
+        .annotate(
+            n=Count("pk"), lat_total=Sum("public_lat"), lon_total=Sum("public_long")
+        )
+        .values_list("cell_row", "cell_col", "n", "lat_total", "lon_total")
+        .order_by()
+    )
+    return [(int(r), int(c), n, lat, lon) for r, c, n, lat, lon in rows]
+
+
+def _cells_from_map_cells(
+    filters: RequestFilters, cells: Cells, zoom: int
+) -> list[CellRow]:
+    # A coarse cell is the fine cells whose row and column shifted right by
+    # ``shift`` bits give it: an arithmetic shift is a floor division by
+    # 2^shift on both databases, negative columns (west longitudes) included.
+    shift = MAP_CELL_ZOOM - zoom
+    qs = MapCell.objects.filter(
+        cell_row__gte=cells[1] << shift,
+        cell_row__lt=cells[3] << shift,
+        cell_col__gte=cells[0] << shift,
+        cell_col__lt=cells[2] << shift,
+    )
+    if filters.service_group:
+        qs = qs.filter(service__group=filters.service_group)
+    if filters.service_code:
+        qs = qs.filter(service__service_code=filters.service_code)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.neighborhood:
+        qs = qs.filter(
+            neighborhood_key__in=Subquery(
+                Neighborhood.objects.filter(slug=filters.neighborhood).values("pk")
+            )
+        )
+    rows = (
+        qs.annotate(
+            coarse_row=F("cell_row").bitrightshift(shift),
+            coarse_col=F("cell_col").bitrightshift(shift),
+        )
+        .values("coarse_row", "coarse_col")
+        .annotate(n=Sum("count"), lat_total=Sum("lat_sum"), lon_total=Sum("long_sum"))
+        .values_list("coarse_row", "coarse_col", "n", "lat_total", "lon_total")
+        .order_by()
+    )
+    return list(rows)
 
 
 def _points(qs: QuerySet, bbox: BBox) -> dict:
@@ -207,20 +299,29 @@ def _points(qs: QuerySet, bbox: BBox) -> dict:
         )[: MAX_POINTS + 1]
     )
     truncated = len(rows) > MAX_POINTS
-    url = _request_url_maker()
+    if truncated:
+        del rows[MAX_POINTS:]
+    # Up to MAX_POINTS features per answer, so each is built with as little
+    # work as possible: one reverse() for all links, the active zone looked up
+    # once, and no helper call per row.
+    prefix, suffix = _request_url_parts()
+    zone = timezone.get_current_timezone()
     features = [
         {
             "type": "Feature",
-            "geometry": _point(lon, lat),
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(lon, 6), round(lat, 6)],
+            },
             "properties": {
                 "public_id": public_id,
                 "service": service_name,
                 "status": status,
-                "requested_datetime": timezone.localtime(requested).isoformat(),
-                "url": url(public_id),
+                "requested_datetime": requested.astimezone(zone).isoformat(),
+                "url": prefix + _url_safe(public_id) + suffix,
             },
         }
-        for public_id, service_name, status, requested, lat, lon in rows[:MAX_POINTS]
+        for public_id, service_name, status, requested, lat, lon in rows
     ]
     return {
         "type": "FeatureCollection",
@@ -303,11 +404,23 @@ def _point(lon: float, lat: float) -> dict:
     return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
 
 
-def _request_url_maker():
-    # One reverse() for up to MAX_POINTS links, instead of one per request.
+# Characters a URL path segment keeps as they are: generated public ids are
+# made of these only, so quoting is needed just for unusual imported ones.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _url_safe(public_id: str) -> str:
+    return public_id if _UNRESERVED(public_id) else quote(public_id, safe="")
+
+
+def _request_url_parts() -> tuple[str, str]:
+    # A request's link is the same text around its public id: reversed once
+    # and split, instead of one reverse() per request.
     marker = "__public_id__"
-    template = reverse("engagement:request_detail", args=[marker])
-    return lambda public_id: template.replace(marker, quote(public_id, safe=""))
+    prefix, suffix = reverse("engagement:request_detail", args=[marker]).split(
+        marker, 1
+    )
+    return prefix, suffix
 
 
 def _local_midnight(day: date) -> datetime:

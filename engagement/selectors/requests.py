@@ -102,6 +102,7 @@ def services_by_group() -> list[tuple[str, list[Service]]]:
 def get_active_service(*, code: str) -> Service | None:
     return (
         Service.objects.filter(service_code=code, active=True)
+        .select_related("department")
         .prefetch_related("attributes")
         .first()
     )

@@ -68,12 +68,16 @@ def locate(*, lat: float, long: float, service: Service):
     return neighborhood, public_lat, public_long
 
 
-def _check_reporter(reporter: User | None, source: str) -> None:
+def _check_reporter(
+    reporter: User | None, source: str, verified_email: bool | None
+) -> None:
     if reporter is None:
         if source == Source.WEB:
             raise PermissionDenied("Sign in to report a problem.")
         return
-    if not has_verified_email(user=reporter):
+    if verified_email is None:
+        verified_email = has_verified_email(user=reporter)
+    if not verified_email:
         raise PermissionDenied(
             "Please confirm your email address before reporting: we sent you a link."
         )
@@ -98,14 +102,24 @@ def create_service_request(
     anonymous: bool = False,
     source: str = Source.WEB,
     requested_datetime: datetime | None = None,
+    reporter_has_verified_email: bool | None = None,
 ) -> ServiceRequest:
     """File one request: validated whole, saved whole, announced after commit.
 
     Raises ``ValidationError`` (keyed by field) for bad input,
     ``PermissionDenied`` for an unverified reporter and ``RateLimited`` past
     the hourly limit; in every case nothing is saved.
+
+    ``reporter_has_verified_email`` is what a caller learned from
+    ``has_verified_email`` for this reporter within the same request (the
+    report view asks before it shows the form), so filing does not ask the
+    database twice; None asks here.
+
+    The receipt email is queued once the transaction commits, for a worker to
+    send: a slow mail server never holds up filing, and a rolled-back report
+    sends nothing.
     """
-    _check_reporter(reporter, source)
+    _check_reporter(reporter, source, reporter_has_verified_email)
     errors: dict[str, Any] = {}
     if not service.active:
         errors["service"] = "That category is no longer taken; please choose another."
@@ -183,7 +197,8 @@ def create_service_request(
             public_note="Reported.",
         )
         if reporter is not None:
-            Follow.objects.get_or_create(user=reporter, request=request)
+            # The request is new, so no follow of it exists yet.
+            Follow.objects.create(user=reporter, request=request)
         publish_on_commit(
             kind=kinds.REQUEST_FILED,
             actor=None if anonymous else reporter,

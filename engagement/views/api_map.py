@@ -2,7 +2,8 @@
 
 import math
 
-from django.http import HttpRequest, JsonResponse
+import orjson
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
@@ -20,7 +21,7 @@ class BadParameter(ValueError):
 
 
 @require_GET
-def requests_geojson(request: HttpRequest) -> JsonResponse:
+def requests_geojson(request: HttpRequest) -> HttpResponse:
     """A GeoJSON FeatureCollection of the requests in ``bbox`` matching the
     filters: clusters below ``CLUSTER_BELOW_ZOOM``, requests above it. Only
     public points and public fields are returned."""
@@ -34,7 +35,9 @@ def requests_geojson(request: HttpRequest) -> JsonResponse:
         field, errors = next(iter(form.errors.items()))
         return _bad(errors[0] if field == "__all__" else f"{field}: {errors[0]}")
     data = map_features(bbox=bbox, zoom=zoom, filters=form.filters())
-    response = JsonResponse(data, content_type="application/geo+json")
+    # A street-level answer holds up to MAX_POINTS features; orjson encodes
+    # them several times faster than the standard library's encoder.
+    response = HttpResponse(orjson.dumps(data), content_type="application/geo+json")
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 

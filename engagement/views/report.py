@@ -26,6 +26,7 @@ ERROR_FIELDS = {"location": "address", "service": None}
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    # Asked once per request: filing (``_file``) reuses the answer.
     if not has_verified_email(user=request.user):
         return render(request, "engagement/report_unverified.html", status=403)
     code = request.POST.get("service") or request.GET.get("service")
@@ -95,6 +96,8 @@ def _file(request: HttpRequest, form: ReportForm):
             attributes=form.attribute_answers(),
             photos=data.get("photos") or [],
             anonymous=data.get("anonymous", False),
+            # ``report`` answered 403 before this unless it is verified.
+            reporter_has_verified_email=True,
         )
     except ValidationError as exc:
         for key, errors in exc.message_dict.items():

@@ -1,4 +1,7 @@
 import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagement.models import ServiceRequest
@@ -94,6 +97,31 @@ def test_report_is_filed_and_redirects_to_its_page(client, resident, pothole, bo
     page = client.get(created.get_absolute_url()).content.decode()
     assert "Thank you. Your report" in page
     assert "Large" in page  # the answer, by its name
+
+
+def test_filing_asks_about_the_email_once_and_queues_the_receipt_after_commit(
+    client, resident, pothole, boston, django_capture_on_commit_callbacks, monkeypatch
+):
+    from engagement.tasks import send_report_receipt
+
+    queued = []
+    # The broker is the outside world: record what would reach a worker.
+    monkeypatch.setattr(send_report_receipt, "delay", lambda *a: queued.append(a))
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = post_report(client, pothole)
+    assert response.status_code == 302
+    created = ServiceRequest.objects.get()
+    asked = [
+        q
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and "account_emailaddress" in q["sql"]
+    ]
+    assert len(asked) == 1
+    assert queued == [(created.pk,)]
+    assert mail.outbox == []
 
 
 def test_missing_place_keeps_everything_typed(client, resident, pothole, boston):

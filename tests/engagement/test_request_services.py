@@ -1,7 +1,8 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.ratelimits import RateLimited
 from activity.models import Activity
@@ -54,6 +55,40 @@ def test_filing_saves_the_request_with_its_place_history_and_follow(
     assert len(mail.outbox) == 1
     assert request.public_id in mail.outbox[0].subject
     assert mail.outbox[0].to == [reporter.email]
+
+
+def test_receipt_is_queued_once_after_commit_and_never_sent_before(
+    boston, django_capture_on_commit_callbacks, monkeypatch
+):
+    from engagement.tasks import send_report_receipt
+
+    queued = []
+    # The broker is the outside world: record what would reach a worker.
+    monkeypatch.setattr(send_report_receipt, "delay", lambda *a: queued.append(a))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        request = file()
+    assert queued == [] and mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert queued == [(request.pk,)]
+    assert mail.outbox == []  # a worker sends it, not the filing request
+
+
+def test_a_reporter_known_to_be_verified_is_not_asked_again(boston):
+    reporter, service = UserFactory(), ServiceFactory()
+    with CaptureQueriesContext(connection) as captured:
+        request = file(
+            reporter=reporter, service=service, reporter_has_verified_email=True
+        )
+    asked = [q for q in captured.captured_queries if "emailaddress" in q["sql"]]
+    assert asked == []
+    assert ServiceRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_an_unverified_answer_from_the_caller_is_refused(boston):
+    with pytest.raises(PermissionDenied):
+        file(reporter=UserFactory(), reporter_has_verified_email=False)
+    assert not ServiceRequest.objects.exists()
 
 
 def test_anonymous_report_publishes_no_actor(

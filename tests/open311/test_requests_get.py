@@ -4,6 +4,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from engagement.models import (
@@ -312,3 +314,34 @@ def test_xml_and_json_carry_the_same_fields(client):
         text = item.find(key).text
         assert text == (None if value is None else str(value)), key
     assert as_json["service_request_id"] == request.public_id
+
+
+def test_a_page_costs_the_same_queries_whatever_its_length(client):
+    """Photos, notes and questions are read for the whole page at once."""
+    service = ServiceFactory()
+    ServiceAttributeFactory(service=service, code="size")
+
+    def add(count):
+        for _ in range(count):
+            request = ServiceRequestFactory(service=service, attributes={"size": 1})
+            RequestPhoto.objects.create(request=request, image=png())
+            RequestUpdate.objects.create(
+                request=request,
+                created=timezone.now(),
+                status="open",
+                detailed_status="acknowledged",
+                public_note="Seen.",
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            data = get_json(client, "?extensions=true")
+        return len(captured.captured_queries), data
+
+    add(1)
+    one, _ = queries()
+    add(9)
+    ten, data = queries()
+    assert len(data) == 10
+    assert all(r["media_urls"] and r["notes"] and r["attributes"] for r in data)
+    assert ten == one

@@ -2,10 +2,10 @@
 three header styles), Open311 GeoReport v2 ``requests.json``, and any CSV whose
 columns are named with a mapping, so another city's export loads too.
 
-Rows are read as text (``formats``), checked and located one by one (``rows``),
-then written in bulk (``writer``): the point-in-neighborhood lookup is in
-memory and the writes are a few large INSERTs per batch, which keeps a
-100,000-row file to seconds, not minutes.
+Rows are read as text (``formats``) and checked one by one (``rows``); each
+batch's new points are placed in neighborhoods together (``locating``), and the
+batch is written set-based (``writer``: COPY on PostgreSQL, multi-row INSERTs
+on SQLite). That keeps a 100,000-row file to seconds, not minutes.
 """
 
 import time
@@ -83,7 +83,9 @@ def import_requests(
     without a usable location, at Boston's placeholder point or outside every
     neighborhood are skipped; unreadable rows fail; both are counted by reason
     and the rest is imported. Each batch is its own transaction, so other
-    writers are never locked out for the length of a big file.
+    writers are never locked out for the length of a big file; what derives
+    from requests follows each batch in that transaction
+    (``rows._after_batch_written``).
     """
     if format is not None and format not in FORMATS:
         raise RequestImportError(

@@ -218,7 +218,11 @@ def clean_text(value: Any) -> str:
     if value is None:
         return ""
     value = str(value).strip()
-    return strip_controls(html.unescape(value) if "&" in value else value)
+    if "&" in value:
+        return strip_controls(html.unescape(value))
+    # Most cells hold no control character at all (nor tab or newline, which
+    # isprintable() also rejects): they are already clean and trimmed.
+    return value if value.isprintable() else strip_controls(value)
 
 
 def record_point(record: dict[str, Any]) -> tuple[float, float] | None:

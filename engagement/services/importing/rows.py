@@ -9,16 +9,17 @@ from datetime import datetime, tzinfo
 from hashlib import sha1
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ... import geo
 from ...models import Department, DetailedStatus, RequestStatus, Service
 from ...models import Source as RequestSource
 from ...models.requests import MAX_DESCRIPTION_LENGTH, new_public_id
-from ..requests import locate
+from ..map_cells import add_new_requests_to_map_cells
 from .formats import clean_text, parse_datetime, record_point, tidy_address
+from .locating import NeighborhoodLocator
 from .writer import Writer
 
 # Boston files ungeocoded cases at City Hall; thousands of them on one spot
@@ -43,7 +44,6 @@ _DETAILED = {
 }
 _ON_TIME = {"ONTIME": True, "OVERDUE": False}
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-_NEW_SERVICE = Service(sensitive=False)
 _LOCATED_MEMORY = 200_000  # places remembered per run; bounds memory use
 
 
@@ -87,6 +87,40 @@ class RowError(Exception):
     """A row that cannot be imported; the message is the reason it is counted by."""
 
 
+# The columns the importer fills, in the order ``_build`` gives their values.
+COLUMNS = (
+    "public_id",
+    "external_id",
+    "service_id",
+    "status",
+    "detailed_status",
+    "status_notes",
+    "description",
+    "lat",
+    "long",
+    "public_lat",
+    "public_long",
+    "address",
+    "neighborhood_id",
+    "source",
+    "agency_responsible",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "closed_datetime",
+    "on_time",
+)
+
+
+def _after_batch_written(*, external_ids: list[str]) -> None:
+    """Runs inside each batch's transaction, right after its rows are written
+    (``external_ids`` are theirs): where data derived from requests is brought
+    up to date, so a batch and what follows from it commit together.
+
+    The importer only inserts, so the map's cell counts only ever grow here."""
+    add_new_requests_to_map_cells(external_ids=external_ids)
+
+
 class Importer:
     """One import run: records in, rows written batch by batch, ``result``
     counting what happened to each."""
@@ -96,7 +130,10 @@ class Importer:
         self.batch_size = batch_size
         self.zone: tzinfo = timezone.get_default_timezone()
         self.seen: set[str] = set()
-        self.located: dict[tuple, tuple[int, float, float] | None] = {}
+        # (lat, lon) -> neighborhood id or None, filled a batch at a time.
+        self.neighborhood_at: dict[tuple[float, float], int | None] = {}
+        self.coarse: dict[tuple[float, float], tuple[float, float]] = {}
+        self.locator = NeighborhoodLocator()
         self.services_by_code: dict[str, Service] = {}
         self.services_by_name: dict[str, Service] = {}
         # Inactive first, so an active service wins a name they share.
@@ -104,28 +141,35 @@ class Importer:
             self.services_by_code[service.service_code] = service
             self.services_by_name[service.name.lower()] = service
         self.departments = {d.code: d for d in Department.objects.all()}
-        self.writer = Writer()
+        self.writer = Writer(names=COLUMNS)
 
     def run(self, records: Iterable[tuple[int, dict[str, Any]]]) -> None:
         chunk: list[tuple[int, dict[str, Any]]] = []
-        for item in records:
-            chunk.append(item)
-            if len(chunk) >= self.batch_size:
+        with self.writer.session():
+            for item in records:
+                chunk.append(item)
+                if len(chunk) >= self.batch_size:
+                    self._import_chunk(chunk)
+                    chunk = []
+            if chunk:
                 self._import_chunk(chunk)
-                chunk = []
-        if chunk:
-            self._import_chunk(chunk)
 
     def _import_chunk(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
         ids = [clean_text(record.get("external_id")) for _, record in chunk]
         existing = self.writer.existing(set(ids) - {""})
+        todo = [
+            (number, record, external_id)
+            for (number, record), external_id in zip(chunk, ids, strict=True)
+            if external_id not in existing
+        ]
+        if len(todo) < len(chunk):
+            self.result.skipped[SKIP_ALREADY_IMPORTED] += len(chunk) - len(todo)
+        points = [record_point(record) for _, record, _ in todo]
+        self._locate_batch(points)
         pending = []
-        for (number, record), external_id in zip(chunk, ids, strict=True):
-            if external_id in existing:
-                self.result.skipped[SKIP_ALREADY_IMPORTED] += 1
-                continue
+        for (number, record, external_id), point in zip(todo, points, strict=True):
             try:
-                request = self._build(external_id, record)
+                request = self._build(external_id, record, point)
             except RowError as exc:
                 self._fail(str(exc), number)
                 continue
@@ -135,14 +179,32 @@ class Importer:
                 pending.append((number, request))
         self._save(pending)
 
+    def _locate_batch(self, points: list[tuple[float, float] | None]) -> None:
+        """Place the batch's new points in one go (``_build`` then only looks
+        them up). 311 exports repeat points a lot (the 2015 file has a third as
+        many places as cases), so answers are remembered for the run, up to a
+        bound on memory."""
+        if len(self.neighborhood_at) >= _LOCATED_MEMORY:
+            self.neighborhood_at.clear()
+            self.coarse.clear()
+        known = self.neighborhood_at
+        new = list({p: None for p in points if p is not None and p not in known})
+        known.update(zip(new, self.locator.locate(new), strict=True))
+
     def _fail(self, reason: str, number: int) -> None:
         self.result.failed[reason] += 1
         examples = self.result.failed_examples.setdefault(reason, [])
         if len(examples) < 3:
             examples.append(number)
 
-    def _build(self, external_id: str, record: dict[str, Any]) -> dict[str, Any] | str:
-        """The column values of a row's request, or the reason to skip it."""
+    def _build(
+        self,
+        external_id: str,
+        record: dict[str, Any],
+        located_at: tuple[float, float] | None,
+    ) -> tuple[Any, ...] | str:
+        """The values of a row's request in ``COLUMNS`` order, or the reason
+        to skip it."""
         if not external_id:
             raise RowError("no external id")
         if len(external_id) > 64:
@@ -150,7 +212,6 @@ class Importer:
         if external_id in self.seen:
             return SKIP_REPEATED
         self.seen.add(external_id)
-        located_at = record_point(record)
         if located_at is None:
             return SKIP_NO_LOCATION
         lat, lon = located_at
@@ -160,13 +221,15 @@ class Importer:
         if requested is None:
             raise RowError("no requested date")
         service = self._find_service(record)
-        # A service this import would create is not sensitive.
-        located = self._locate(lat, lon, service or _NEW_SERVICE)
-        if located is None:
+        neighborhood_id = self.neighborhood_at[located_at]
+        if neighborhood_id is None:
             return SKIP_OUTSIDE
-        neighborhood_id, public_lat, public_long = located
         if service is None:
+            # A service this import creates is not sensitive.
             service = self._create_service(record)
+        public_lat, public_long = (
+            self._coarse(located_at) if service.sensitive else located_at
+        )
         closed = self._datetime(record.get("closed_datetime"), "closed")
         status_text = clean_text(record.get("status")).lower()
         is_closed = status_text in _CLOSED_WORDS or (not status_text and bool(closed))
@@ -174,62 +237,43 @@ class Importer:
         description = clean_text(record.get("description"))
         if description.lower() == service.name.lower():
             description = ""  # Boston's case title often just repeats the type
-        return {
-            "public_id": external_id
-            if _PUBLIC_ID.fullmatch(external_id)
-            else new_public_id(),
-            "external_id": external_id,
-            "service_id": service.pk,
-            "status": RequestStatus.CLOSED if is_closed else RequestStatus.OPEN,
-            "detailed_status": DetailedStatus.CLOSED
+        return (
+            external_id if _PUBLIC_ID.fullmatch(external_id) else new_public_id(),
+            external_id,
+            service.pk,
+            RequestStatus.CLOSED if is_closed else RequestStatus.OPEN,
+            DetailedStatus.CLOSED
             if is_closed
             else _DETAILED.get(status_text, DetailedStatus.NEW),
-            "status_notes": clean_text(record.get("status_notes")),
-            "description": description[:MAX_DESCRIPTION_LENGTH],
-            "lat": lat,
-            "long": lon,
-            "public_lat": public_lat,
-            "public_long": public_long,
-            "address": tidy_address(clean_text(record.get("address")))[:300],
-            "neighborhood_id": neighborhood_id,
-            "source": RequestSource.IMPORT,
-            "agency_responsible": clean_text(record.get("agency_responsible"))[:200],
-            "requested_datetime": requested,
-            "updated_datetime": updated or closed or requested,
-            "expected_datetime": self._datetime(
-                record.get("expected_datetime"), "expected"
-            ),
+            clean_text(record.get("status_notes")),
+            description[:MAX_DESCRIPTION_LENGTH],
+            lat,
+            lon,
+            public_lat,
+            public_long,
+            tidy_address(clean_text(record.get("address")))[:300],
+            neighborhood_id,
+            RequestSource.IMPORT,
+            clean_text(record.get("agency_responsible"))[:200],
+            requested,
+            updated or closed or requested,
+            self._datetime(record.get("expected_datetime"), "expected"),
             # Open311 has no close time; a closed request was last updated
             # when it was closed.
-            "closed_datetime": (closed or updated) if is_closed else None,
+            (closed or updated) if is_closed else None,
             # Boston says ONTIME or OVERDUE; for an open case that is only its
             # state at export time, so it is kept for closed cases alone.
-            "on_time": _ON_TIME.get(clean_text(record.get("on_time")).upper())
+            _ON_TIME.get(clean_text(record.get("on_time")).upper())
             if is_closed
             else None,
-        }
+        )
 
-    def _locate(
-        self, lat: float, lon: float, service: Service
-    ) -> tuple[int, float, float] | None:
-        """The neighborhood id and public point, or None outside the city.
-
-        311 exports repeat points a lot (the 2015 file has a third as many
-        places as cases), so answers are remembered for the run.
-        """
-        key = (lat, lon, service.sensitive)
-        if key in self.located:
-            return self.located[key]
-        try:
-            neighborhood, public_lat, public_long = locate(
-                lat=lat, long=lon, service=service
-            )
-            found = (neighborhood.pk, public_lat, public_long)
-        except ValidationError:
-            found = None
-        if len(self.located) >= _LOCATED_MEMORY:
-            self.located.clear()
-        self.located[key] = found
+    def _coarse(self, point: tuple[float, float]) -> tuple[float, float]:
+        """The public stand-in of a sensitive service's point (see
+        ``geo.coarsen_point``), remembered for the run like the neighborhood."""
+        found = self.coarse.get(point)
+        if found is None:
+            found = self.coarse[point] = geo.coarsen_point(lat=point[0], lon=point[1])
         return found
 
     def _datetime(self, value: Any, label: str) -> datetime | None:
@@ -284,25 +328,30 @@ class Importer:
             )
         return self.departments[code]
 
-    def _save(self, pending: list[tuple[int, dict[str, Any]]]) -> None:
+    def _save(self, pending: list[tuple[int, tuple[Any, ...]]]) -> None:
+        """Write a batch in one transaction; a row the database refuses is
+        counted as failed without costing the rest of its batch."""
         if not pending:
             return
-        try:
-            with transaction.atomic():
-                self.writer.insert([values for _, values in pending])
-            self.result.imported += len(pending)
-            return
-        except IntegrityError:
-            pass
-        # One bad row (say, an id another import already took as a public id)
-        # must not cost the other rows of its batch.
-        for number, values in pending:
+        rows = [values for _, values in pending]
+        with transaction.atomic():
             try:
                 with transaction.atomic():
-                    self.writer.insert([values])
-                self.result.imported += 1
+                    self.writer.insert(rows)
             except IntegrityError:
-                self._fail("rejected by the database (duplicate id)", number)
+                # One bad row (say, an id another import already took as a
+                # public id): write the batch row by row to find it.
+                rows = []
+                for number, values in pending:
+                    try:
+                        with transaction.atomic():
+                            self.writer.insert([values])
+                        rows.append(values)
+                    except IntegrityError:
+                        self._fail("rejected by the database (duplicate id)", number)
+            self.result.imported += len(rows)
+            if rows:
+                _after_batch_written(external_ids=[values[1] for values in rows])
 
 
 def _service_code_and_name(record: dict[str, Any]) -> tuple[str, str]:

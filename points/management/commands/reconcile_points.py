@@ -4,7 +4,10 @@ from points.services import reconcile_balances
 
 
 class Command(BaseCommand):
-    help = "Compare cached points balances with the ledger and repair drift."
+    help = (
+        "Compare cached points balances and the leaderboards' tables with the "
+        "ledger and repair drift."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -16,4 +19,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.checked} balance(s) checked, {result.drifted} drifted, "
             f"{result.repaired} repaired."
+        )
+        drift = ", ".join(f"{name}: {n}" for name, n in result.table_drift.items())
+        self.stdout.write(
+            f"Leaderboard tables: {sum(result.table_drift.values())} row(s) "
+            f"drifted ({drift}), "
+            + ("rebuilt from the ledger." if result.repaired_tables else "not rebuilt.")
         )
