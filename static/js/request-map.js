@@ -71,10 +71,16 @@
       marker.getElement().setAttribute("aria-label", label);
     });
     marker.on("click", function () {
+      // Show the whole cell when it fits a closer view, so none of its
+      // requests falls outside; otherwise step in one level on the cluster's
+      // own centre (the mean of its requests), never on the cell's.
       var box = feature.properties.bbox;
       var bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
-      var zoom = Math.max(map.getZoom() + 1, map.getBoundsZoom(bounds));
-      map.setView(bounds.getCenter(), Math.min(zoom, map.getMaxZoom()));
+      if (map.getBoundsZoom(bounds) > map.getZoom()) {
+        map.fitBounds(bounds);
+      } else {
+        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 1, map.getMaxZoom()));
+      }
     });
     return marker;
   }

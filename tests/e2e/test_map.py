@@ -43,11 +43,10 @@ def test_map_shows_clusters_then_requests_and_filters(page, boston_requests, axe
     for _ in range(6):
         if page.locator(MAP).get_attribute("data-clustered") == "false":
             break
-        page.locator(".cluster-marker").last.click()
-        page.wait_for_function(
-            "document.querySelector('#requests-map').dataset.state === 'loaded'"
-        )
-        page.wait_for_timeout(300)  # the debounced reload after the move
+        # The click moves the map; the answer for the new view is awaited,
+        # not guessed at with a pause.
+        with page.expect_response(lambda r: "requests.geojson" in r.url):
+            page.locator(".cluster-marker").last.click()
         wait_for_map(page)
     assert page.locator(MAP).get_attribute("data-clustered") == "false"
     page.locator(f"{MAP} path.leaflet-interactive").first.click(force=True)
