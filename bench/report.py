@@ -42,10 +42,26 @@ def load(results_dir: Path = RESULTS_DIR) -> list[dict]:
 
 
 def newest(runs: list[dict]) -> dict[tuple[str, str, bool], dict]:
-    """The newest run of each (database, size, quick)."""
+    """For each (database, size, quick): the newest result of every scenario.
+
+    A run of a few scenarios (``--scenarios``, e.g. to measure a fix again)
+    replaces only those; the others keep their newest full measurement. The
+    run named is the newest one, and ``_files`` lists every file used."""
     chosen: dict[tuple[str, str, bool], dict] = {}
     for run in sorted(runs, key=lambda r: r["started"]):
-        chosen[(run["db"], run["size"], bool(run.get("quick")))] = run
+        key = (run["db"], run["size"], bool(run.get("quick")))
+        previous = chosen.get(key)
+        merged = dict(run)
+        results = {} if previous is None else dict(previous["_by_scenario"])
+        files = {} if previous is None else dict(previous["_by_file"])
+        for result in run["scenarios"]:
+            results[result["scenario"]] = result
+            files[result["scenario"]] = run.get("_file", "")
+        merged["_by_scenario"] = results
+        merged["_by_file"] = files
+        merged["scenarios"] = list(results.values())
+        merged["_files"] = sorted(set(files.values()))
+        chosen[key] = merged
     return chosen
 
 
@@ -114,13 +130,15 @@ def table(chosen: dict[tuple[str, str, bool], dict]) -> str:
     lines.append("")
     for key in keys:
         run = chosen[key]
+        files = ", ".join(f"`bench/results/{name}`" for name in run["_files"])
         lines.append(
-            f"- **{key[0]} {key[1]}{' quick' if key[2] else ''}** "
-            f"(`bench/results/{run['_file']}`, {run['seconds']} s, "
-            f"load {run['machine']['loadavg'][0]:.1f}):"
+            f"- **{key[0]} {key[1]}{' quick' if key[2] else ''}** ({files}; "
+            f"newest: {run['seconds']} s, load {run['machine']['loadavg'][0]:.1f}):"
         )
         for result in run["scenarios"]:
             text = baseline_text(result)
+            if text and len(run["_files"]) > 1:
+                text += f" (`{run['_by_file'][result['scenario']]}`)"
             if text:
                 lines.append(f"  - {result['scenario']}: {text}")
     return "\n".join(lines) + "\n"

@@ -2,7 +2,9 @@
 
 Every save or delete of a ``ServiceRequest`` through the ORM (including a
 queryset's ``delete()``, which sends these signals per row) recomputes the
-fine cell it was in and the one it is in now, in the writer's transaction.
+fine cell it was in and the one it is in now, in the writer's transaction; a
+new request is added to its cell's sums instead, so filing one costs the same
+in an empty cell and in the busiest block of the city.
 Queryset ``update()`` and raw SQL send no signal: the code doing those either
 leaves the map's columns alone or calls ``engagement.services.map_cells``.
 """
@@ -14,7 +16,7 @@ from neighborhoods.models import Neighborhood
 
 from .models import MapCell, ServiceRequest
 from .selectors.map import map_cell_of
-from .services.map_cells import refresh_map_cells
+from .services.map_cells import add_new_requests_to_map_cells, refresh_map_cells
 
 # What a MapCell row depends on: the public point and the map's filters.
 _MAP_FIELDS = ("public_lat", "public_long", "service", "status", "neighborhood")
@@ -52,6 +54,11 @@ def _refresh_cells_after_save(
 ):
     before = instance.__dict__.pop(_BEFORE, None)
     if not _touches_map(update_fields):
+        return
+    if created:
+        # A new request only adds to its cell: one upsert, however many
+        # requests the cell already holds (a recount would read them all).
+        add_new_requests_to_map_cells(request_ids=[instance.pk])
         return
     deferred = instance.get_deferred_fields()
     if deferred.intersection(_MAP_ATTNAMES):

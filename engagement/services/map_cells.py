@@ -108,6 +108,11 @@ def rebuild_map_cells() -> int:
 
 # --- Internals -----------------------------------------------------------------
 
+# A row's key (what its unique constraint covers) and what it adds up, in the
+# order the aggregate SELECT writes them.
+_KEY_FIELDS = ("cell_row", "cell_col", "service", "status", "neighborhood_key")
+_SUM_FIELDS = ("count", "lat_sum", "long_sum")
+
 
 def _db() -> str:
     return router.db_for_write(MapCell)
@@ -150,19 +155,7 @@ def _aggregate_sql(*, where: str, params: list) -> tuple[str, list]:
         _column(ServiceRequest, "public_lat"),
         _column(ServiceRequest, "public_long"),
     )
-    columns = ", ".join(
-        _column(MapCell, name)
-        for name in (
-            "cell_row",
-            "cell_col",
-            "service",
-            "status",
-            "neighborhood_key",
-            "count",
-            "lat_sum",
-            "long_sum",
-        )
-    )
+    columns = ", ".join(_column(MapCell, name) for name in (*_KEY_FIELDS, *_SUM_FIELDS))
     sql = (
         f"INSERT INTO {_table(MapCell)} ({columns}) "  # noqa: S608
         f"SELECT CAST(FLOOR({lat} / %s) AS INTEGER), "
@@ -248,19 +241,8 @@ def _add(column: str, values: list) -> None:
                 )
                 _lock_cells(sorted((int(r), int(c)) for r, c in cursor.fetchall()))
         sql, params = _aggregate_sql(where=where, params=values)
-        count, lat_sum, long_sum = (
-            _column(MapCell, name) for name in ("count", "lat_sum", "long_sum")
-        )
-        key_columns = ", ".join(
-            _column(MapCell, name)
-            for name in (
-                "cell_row",
-                "cell_col",
-                "service",
-                "status",
-                "neighborhood_key",
-            )
-        )
+        count, lat_sum, long_sum = (_column(MapCell, name) for name in _SUM_FIELDS)
+        key_columns = ", ".join(_column(MapCell, name) for name in _KEY_FIELDS)
         table = _table(MapCell)
         sql += (
             f" ON CONFLICT ({key_columns}) DO UPDATE SET "

@@ -109,3 +109,17 @@ def test_load_tests_are_listed_with_their_verdict(tmp_path):
     assert "postgres 100k, 50 users, 3,10 s between pages" in text
     assert "| 1,200 | 10.0 | 80 ms | 900 ms | 1500 ms | 0.2% |" in text
     assert "**fail**: p95 900 ms is over 800 ms" in text
+
+
+def test_a_later_partial_run_replaces_only_the_scenarios_it_measured():
+    full = _run("postgres", "1M", map_ms=140, import_rate=9_000)
+    again = {
+        **_run("postgres", "1M", map_ms=0, import_rate=12_000),
+        "started": "20261128T000000Z",
+    }
+    again["scenarios"] = [s for s in again["scenarios"] if s["scenario"] == "import"]
+    chosen = newest([full, again])
+    run = chosen[("postgres", "1M", False)]
+    by_name = {s["scenario"]: s for s in run["scenarios"]}
+    assert by_name["map_city"]["subject"]["median_ms"] == 140
+    assert by_name["import"]["rows_per_second"] == 12_000
