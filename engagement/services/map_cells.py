@@ -87,6 +87,53 @@ def add_new_requests_to_map_cells(
             _add(column, values[start : start + _IDS_PER_STATEMENT])
 
 
+def add_points_to_map_cells(
+    *, points: Iterable[tuple[float, float, int, str, int | None]]
+) -> None:
+    """Count requests just inserted without the ORM, from their values.
+
+    ``points`` are (public_lat, public_long, service_id, status,
+    neighborhood_id) of requests not counted before, as a bulk writer holds
+    them anyway: the sums are made here and added to the cells' rows with one
+    upsert per thousand cells, without reading the requests back. Python and
+    the database place a point in the same cell (``map_cell_of``).
+    """
+    sums: dict[tuple, list] = {}
+    for lat, lon, service_id, status, neighborhood_id in points:
+        if lat is None or lon is None:
+            continue
+        row, col = map_cell_of(lat=lat, lon=lon)
+        key = (row, col, service_id, status, neighborhood_id or 0)
+        total = sums.setdefault(key, [0, 0.0, 0.0])
+        total[0] += 1
+        total[1] += lat
+        total[2] += lon
+    if not sums:
+        return
+    connection = connections[_db()]
+    count, lat_sum, long_sum = (_column(MapCell, name) for name in _SUM_FIELDS)
+    key_columns = ", ".join(_column(MapCell, name) for name in _KEY_FIELDS)
+    table = _table(MapCell)
+    rows = [(*key, *total) for key, total in sorted(sums.items())]
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        _lock_cells(sorted({(row[0], row[1]) for row in rows}))
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), _CELLS_PER_UPSERT):
+                chunk = rows[start : start + _CELLS_PER_UPSERT]
+                placeholders = ", ".join(
+                    ["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk)
+                )
+                cursor.execute(
+                    f"INSERT INTO {table} ({key_columns}, {count}, {lat_sum}, "  # noqa: S608
+                    f"{long_sum}) VALUES {placeholders} "
+                    f"ON CONFLICT ({key_columns}) DO UPDATE SET "
+                    f"{count} = {table}.{count} + excluded.{count}, "
+                    f"{lat_sum} = {table}.{lat_sum} + excluded.{lat_sum}, "
+                    f"{long_sum} = {table}.{long_sum} + excluded.{long_sum}",
+                    [value for row in chunk for value in row],
+                )
+
+
 def rebuild_map_cells() -> int:
     """Recompute every ``MapCell`` row from the requests, set-based: one DELETE
     and one INSERT ... SELECT ... GROUP BY, in one transaction. For data
@@ -112,6 +159,8 @@ def rebuild_map_cells() -> int:
 # order the aggregate SELECT writes them.
 _KEY_FIELDS = ("cell_row", "cell_col", "service", "status", "neighborhood_key")
 _SUM_FIELDS = ("count", "lat_sum", "long_sum")
+# Rows per upsert statement (8 parameters each, under SQLite's limit).
+_CELLS_PER_UPSERT = 1000
 
 
 def _db() -> str:

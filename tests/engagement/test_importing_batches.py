@@ -176,7 +176,7 @@ def test_each_written_batch_is_announced_once_with_its_rows(boston, monkeypatch)
     monkeypatch.setattr(
         rows,
         "_after_batch_written",
-        lambda *, external_ids: batches.append(external_ids),
+        lambda *, external_ids, rows: batches.append(external_ids),
     )
     ServiceRequestFactory(
         public_id="900000000002", external_id="OTHER-1", reporter=None
@@ -284,5 +284,28 @@ def test_imported_rows_reach_the_map_counts_as_a_rebuild_would(boston):
     assert result.imported == 11
     counted = _map_cells()
     assert sum(row[-1] for row in counted) == ServiceRequest.objects.count()
+    sums = _map_sums()
     rebuild_map_cells()
     assert _map_cells() == counted
+    rebuilt = _map_sums()
+    assert rebuilt.keys() == sums.keys()
+    for key, (lat_sum, long_sum) in rebuilt.items():
+        assert sums[key][0] == pytest.approx(lat_sum, abs=1e-9)
+        assert sums[key][1] == pytest.approx(long_sum, abs=1e-9)
+
+
+def _map_sums() -> dict[tuple, tuple[float, float]]:
+    from engagement.models import MapCell
+
+    return {
+        row[:5]: row[5:]
+        for row in MapCell.objects.values_list(
+            "cell_row",
+            "cell_col",
+            "service_id",
+            "status",
+            "neighborhood_key",
+            "lat_sum",
+            "long_sum",
+        )
+    }

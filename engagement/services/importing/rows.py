@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from hashlib import sha1
+from operator import itemgetter
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from ... import geo
 from ...models import Department, DetailedStatus, RequestStatus, Service
 from ...models import Source as RequestSource
 from ...models.requests import MAX_DESCRIPTION_LENGTH, new_public_id
-from ..map_cells import add_new_requests_to_map_cells
+from ..map_cells import add_points_to_map_cells
 from .formats import clean_text, parse_datetime, record_point, tidy_address
 from .locating import NeighborhoodLocator
 from .writer import Writer
@@ -112,13 +113,21 @@ COLUMNS = (
 )
 
 
-def _after_batch_written(*, external_ids: list[str]) -> None:
+# Where a row's map values sit in ``COLUMNS``.
+_MAP_COLUMNS = tuple(
+    COLUMNS.index(name)
+    for name in ("public_lat", "public_long", "service_id", "status", "neighborhood_id")
+)
+
+
+def _after_batch_written(*, external_ids: list[str], rows: list[tuple]) -> None:
     """Runs inside each batch's transaction, right after its rows are written
     (``external_ids`` are theirs): where data derived from requests is brought
     up to date, so a batch and what follows from it commit together.
 
-    The importer only inserts, so the map's cell counts only ever grow here."""
-    add_new_requests_to_map_cells(external_ids=external_ids)
+    The importer only inserts, so the map's cell counts only ever grow here,
+    from the values just written (``rows``, in ``COLUMNS`` order)."""
+    add_points_to_map_cells(points=(itemgetter(*_MAP_COLUMNS)(row) for row in rows))
 
 
 class Importer:
@@ -351,7 +360,9 @@ class Importer:
                         self._fail("rejected by the database (duplicate id)", number)
             self.result.imported += len(rows)
             if rows:
-                _after_batch_written(external_ids=[values[1] for values in rows])
+                _after_batch_written(
+                    external_ids=[values[1] for values in rows], rows=rows
+                )
 
 
 def _service_code_and_name(record: dict[str, Any]) -> tuple[str, str]:
