@@ -16,7 +16,7 @@ from neighborhoods.models import Neighborhood
 
 from .models import MapCell, ServiceRequest
 from .selectors.map import map_cell_of
-from .services.map_cells import add_new_requests_to_map_cells, refresh_map_cells
+from .services.map_cells import add_points_to_map_cells, refresh_map_cells
 
 # What a MapCell row depends on: the public point and the map's filters.
 _MAP_FIELDS = ("public_lat", "public_long", "service", "status", "neighborhood")
@@ -58,7 +58,9 @@ def _refresh_cells_after_save(
     if created:
         # A new request only adds to its cell: one upsert, however many
         # requests the cell already holds (a recount would read them all).
-        add_new_requests_to_map_cells(request_ids=[instance.pk])
+        add_points_to_map_cells(
+            points=[tuple(getattr(instance, name) for name in _MAP_ATTNAMES)]
+        )
         return
     deferred = instance.get_deferred_fields()
     if deferred.intersection(_MAP_ATTNAMES):

@@ -102,16 +102,22 @@ class FilterChoices:
     neighborhoods: list[Neighborhood]
 
 
-def filtered_requests(*, filters: RequestFilters) -> QuerySet[ServiceRequest]:
-    """Requests matching the filters; dates are whole local days, so "until
-    May 3" includes the evening of May 3."""
-    qs = ServiceRequest.objects.all()
+def _by_service_and_status(qs: QuerySet, filters: RequestFilters) -> QuerySet:
+    """The filters requests and their map cells share: both carry a service
+    and a status."""
     if filters.service_group:
         qs = qs.filter(service__group=filters.service_group)
     if filters.service_code:
         qs = qs.filter(service__service_code=filters.service_code)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    return qs
+
+
+def filtered_requests(*, filters: RequestFilters) -> QuerySet[ServiceRequest]:
+    """Requests matching the filters; dates are whole local days, so "until
+    May 3" includes the evening of May 3."""
+    qs = _by_service_and_status(ServiceRequest.objects.all(), filters)
     if filters.neighborhood:
         qs = qs.filter(neighborhood__slug=filters.neighborhood)
     if filters.start:
@@ -260,12 +266,7 @@ def _cells_from_map_cells(
         cell_col__gte=cells[0] << shift,
         cell_col__lt=cells[2] << shift,
     )
-    if filters.service_group:
-        qs = qs.filter(service__group=filters.service_group)
-    if filters.service_code:
-        qs = qs.filter(service__service_code=filters.service_code)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
+    qs = _by_service_and_status(qs, filters)
     if filters.neighborhood:
         qs = qs.filter(
             neighborhood_key__in=Subquery(

@@ -6,8 +6,9 @@ of service, status or neighborhood, a deletion) the cell ends up as a fresh
 GROUP BY would make it. Receivers in ``engagement.signals_map`` do this for
 every save and delete through the ORM, in the writer's transaction. Writes
 that bypass the ORM call these functions themselves: a bulk insert of new
-requests calls ``add_new_requests_to_map_cells``, anything else
-``refresh_map_cells`` or, for a whole table, ``rebuild_map_cells``.
+requests calls ``add_points_to_map_cells`` (as the receiver does for one new
+request), anything else ``refresh_map_cells`` or, for a whole table,
+``rebuild_map_cells``.
 
 On PostgreSQL, writers of the same cell take turns (a transaction-level
 advisory lock per cell, taken before the cell is read), so two reports in one
@@ -44,7 +45,7 @@ def refresh_map_cells(
     adds the cells where those requests now are. A caller that moved a
     request passes its old cell too, or its old position would keep counting.
     Cost grows with the requests in the cells, so this is for a handful of
-    cells: for many new requests use ``add_new_requests_to_map_cells``, for
+    cells: for new requests use ``add_points_to_map_cells``, for
     everything ``rebuild_map_cells``. Returns the number of rows written.
     """
     wanted = set(cells or ())
@@ -68,35 +69,17 @@ def refresh_map_cells(
     return written
 
 
-def add_new_requests_to_map_cells(
-    *,
-    request_ids: Iterable[int] | None = None,
-    external_ids: Iterable[str] | None = None,
-) -> None:
-    """Count requests just inserted without the ORM (a bulk import's batch).
-
-    Their sums are added to their cells' rows in one upsert per few thousand
-    requests, however many cells they touch, so a batch costs about the same
-    anywhere in the city. The requests must not have been counted before:
-    call it once, in the transaction that inserted them. Requests can be named
-    by id or, for a writer that does not get ids back, by external id.
-    """
-    for column, values in (("id", request_ids), ("external_id", external_ids)):
-        values = list(values or ())
-        for start in range(0, len(values), _IDS_PER_STATEMENT):
-            _add(column, values[start : start + _IDS_PER_STATEMENT])
-
-
 def add_points_to_map_cells(
     *, points: Iterable[tuple[float, float, int, str, int | None]]
 ) -> None:
-    """Count requests just inserted without the ORM, from their values.
+    """Count requests just inserted, from their values.
 
     ``points`` are (public_lat, public_long, service_id, status,
-    neighborhood_id) of requests not counted before, as a bulk writer holds
-    them anyway: the sums are made here and added to the cells' rows with one
-    upsert per thousand cells, without reading the requests back. Python and
-    the database place a point in the same cell (``map_cell_of``).
+    neighborhood_id) of requests not counted before, as a bulk writer (or a
+    new instance) holds them anyway: the sums are made here and added to the
+    cells' rows with one upsert per thousand cells, without reading the
+    requests back, in the caller's transaction. Python and the database place
+    a point in the same cell (``map_cell_of``).
     """
     sums: dict[tuple, list] = {}
     for lat, lon, service_id, status, neighborhood_id in points:
@@ -272,42 +255,3 @@ def _recompute(cells: Sequence[Cell]) -> int:
         )
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-def _add(column: str, values: list) -> None:
-    if not values:
-        return
-    connection = connections[_db()]
-    cell_lon, cell_lat = cluster_cell_size(zoom=MAP_CELL_ZOOM)
-    lat, lon = (
-        _column(ServiceRequest, "public_lat"),
-        _column(ServiceRequest, "public_long"),
-    )
-    key = connection.ops.quote_name(column)
-    if connection.vendor == "postgresql":
-        # One array parameter: adapting thousands of separate ones costs more
-        # than the statement.
-        where, values = f"{key} = ANY(%s)", [values]
-    else:
-        where = f"{key} IN ({', '.join(['%s'] * len(values))})"
-    with transaction.atomic(using=connection.alias, savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT DISTINCT FLOOR({lat} / %s), FLOOR({lon} / %s) "  # noqa: S608
-                    f"FROM {_table(ServiceRequest)} WHERE {where}",
-                    [cell_lat, cell_lon, *values],
-                )
-                _lock_cells(sorted((int(r), int(c)) for r, c in cursor.fetchall()))
-        sql, params = _aggregate_sql(where=where, params=values)
-        count, lat_sum, long_sum = (_column(MapCell, name) for name in _SUM_FIELDS)
-        key_columns = ", ".join(_column(MapCell, name) for name in _KEY_FIELDS)
-        table = _table(MapCell)
-        sql += (
-            f" ON CONFLICT ({key_columns}) DO UPDATE SET "
-            f"{count} = {table}.{count} + excluded.{count}, "
-            f"{lat_sum} = {table}.{lat_sum} + excluded.{lat_sum}, "
-            f"{long_sum} = {table}.{long_sum} + excluded.{long_sum}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)

@@ -35,6 +35,25 @@ def test_locustfile_imports_and_defines_its_users():
     assert out == ["Resident", "Visitor"]
 
 
+def test_users_pause_between_pages_as_load_think_says():
+    code = (
+        "import bench.locustfile as f; w = f.Visitor.wait_time;"
+        "print(f.THINK, min(w(None) for _ in range(200)) >= 2,"
+        " max(w(None) for _ in range(200)) <= 4)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LOAD_FIXTURE"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "LOAD_THINK": "2,4"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert out == ["(2.0,", "4.0)", "True", "True"]
+
+
 def test_a_clean_fast_run_passes():
     assert verdict(requests=1000, failures=10, p95_ms=800) == []
 

@@ -22,7 +22,7 @@ from engagement.selectors.map import (
     map_features,
 )
 from engagement.services.map_cells import (
-    add_new_requests_to_map_cells,
+    add_points_to_map_cells,
     rebuild_map_cells,
     refresh_map_cells,
 )
@@ -308,8 +308,7 @@ def test_refresh_after_a_queryset_update_of_positions(boston):
     ]
 
 
-@pytest.mark.parametrize("by", ["request_ids", "external_ids"])
-def test_bulk_inserted_requests_are_added_to_their_cells(boston, by):
+def test_bulk_inserted_requests_are_added_to_their_cells(boston):
     at(*BEACON_HILL)
     service = ServiceFactory()
     rng = random.Random(2)
@@ -326,10 +325,12 @@ def test_bulk_inserted_requests_are_added_to_their_cells(boston, by):
     ]
     created = ServiceRequest.objects.bulk_create(built)  # sends no signal
 
-    if by == "request_ids":
-        add_new_requests_to_map_cells(request_ids=[r.pk for r in created])
-    else:
-        add_new_requests_to_map_cells(external_ids=[r.external_id for r in built])
+    add_points_to_map_cells(
+        points=[
+            (r.public_lat, r.public_long, r.service_id, r.status, r.neighborhood_id)
+            for r in created
+        ]
+    )
 
     assert sum(c[5] for c in assert_cells_exact()) == 61
 
